@@ -1,0 +1,47 @@
+# cratio_library(<layer> DEPS <targets...>)
+# Builds src/<layer>/ (recursively, minus *_test.cc) into the static library
+# cratio_<layer>. Files under an `avx2/` or `avx512/` folder get that ISA's flags;
+# nothing else is compiled with ISA flags, so only kernels can hold intrinsics.
+# Unit tests (*_test.cc) in the folder become one executable cratio_<layer>_test.
+set(CRATIO_WARNINGS -Wall -Wextra -Werror -Wno-missing-field-initializers)
+
+function(cratio_library layer)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  set(dir ${PROJECT_SOURCE_DIR}/src/${layer})
+  file(GLOB_RECURSE all_srcs CONFIGURE_DEPENDS ${dir}/*.cc)
+  set(srcs "")
+  set(tests "")
+  foreach(f ${all_srcs})
+    if(f MATCHES "_test\\.cc$")
+      list(APPEND tests ${f})
+    else()
+      list(APPEND srcs ${f})
+    endif()
+    if(f MATCHES "/avx512/")
+      set_source_files_properties(${f} PROPERTIES COMPILE_OPTIONS
+        "-mavx512f;-mavx512bw;-mavx512dq;-mavx512vl;-mavx512vnni;-mavx512bf16;-mavx2;-mfma;-mf16c;-mbmi2")
+    elseif(f MATCHES "/avx2/")
+      set_source_files_properties(${f} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mf16c;-mbmi2")
+    endif()
+  endforeach()
+  if(srcs)
+    add_library(cratio_${layer} STATIC ${srcs})
+    target_include_directories(cratio_${layer} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(cratio_${layer} PUBLIC ${ARG_DEPS})
+    target_compile_options(cratio_${layer} PRIVATE ${CRATIO_WARNINGS})
+  else()
+    add_library(cratio_${layer} INTERFACE)
+    target_include_directories(cratio_${layer} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(cratio_${layer} INTERFACE ${ARG_DEPS})
+  endif()
+  if(CRATIO_BUILD_TESTS AND tests)
+    add_executable(cratio_${layer}_test ${tests})
+    target_include_directories(cratio_${layer}_test PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+    target_link_libraries(cratio_${layer}_test PRIVATE cratio_${layer} GTest::gtest GTest::gmock GTest::gtest_main)
+    target_compile_options(cratio_${layer}_test PRIVATE ${CRATIO_WARNINGS})
+    target_compile_definitions(cratio_${layer}_test PRIVATE
+      CRATIO_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+    gtest_discover_tests(cratio_${layer}_test DISCOVERY_TIMEOUT 60
+      PROPERTIES ENVIRONMENT "CRATIO_BIN=$<TARGET_FILE:cratio>")
+  endif()
+endfunction()

@@ -1,0 +1,21 @@
+// How subcommands plug into the `cratio` program: each command file defines one
+// Add<Name>Command that registers its flags on the app and, when selected, stores the
+// function to run. The full list lives in main.cc.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "base/status.h"
+
+namespace cratio::cli {
+
+using RunFn = std::function<Status()>;
+
+// Each adds one subcommand to `app`; when the user picks it, `*run` is set.
+void AddInfoCommand(CLI::App& app, RunFn* run);
+void AddMakeModelCommand(CLI::App& app, RunFn* run);
+void AddTokenizeCommand(CLI::App& app, RunFn* run);
+void AddConvertCommand(CLI::App& app, RunFn* run);
+
+}  // namespace cratio::cli

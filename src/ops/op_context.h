@@ -23,11 +23,15 @@ class OpContext {
 
   // Scratch for converted activations; grows (never shrinks) to `size_bytes`.
   void* ActivationScratch(int64_t size_bytes);
+  // Second scratch, for the intermediate of a low-rank matmul (alive while the activation
+  // scratch is reused by the second product); grows like ActivationScratch.
+  void* MatmulScratch(int64_t size_bytes);
 
  private:
   ThreadPool* pool_;
   const KernelTable* kernels_;
   AlignedBuffer act_scratch_;
+  AlignedBuffer matmul_scratch_;
 };
 
 }  // namespace cratio

@@ -1,0 +1,36 @@
+// Unpacking of the 6-bit scales shared by the k-quant formats (q4_k, q5_k: 8 scale/min
+// pairs in 12 bytes; q3_k: 16 scales in 12 bytes). Scalar, used by every ISA.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+namespace cratio::kernels {
+
+// q4_k / q5_k: scale and min of sub-block j (0..7), each 6 bits, from the 12 packed bytes.
+inline void ScaleMinK4(int j, const uint8_t* q, uint8_t* scale, uint8_t* min) {
+  if (j < 4) {
+    *scale = q[j] & 63;
+    *min = q[j + 4] & 63;
+  } else {
+    *scale = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
+    *min = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
+  }
+}
+
+// q4_k / q5_k: all 8 scales and 8 mins at once.
+inline void ScalesMinsK4(const uint8_t* packed, uint8_t scales[8], uint8_t mins[8]) {
+  for (int j = 0; j < 8; ++j) ScaleMinK4(j, packed, &scales[j], &mins[j]);
+}
+
+// q3_k: the 16 signed sub-block scales (already minus 32) from the 12 packed bytes: low
+// 4 bits from bytes 0..7 (low nibbles first), high 2 bits from bytes 8..11.
+inline void ScalesQ3K(const uint8_t* packed, int8_t scales[16]) {
+  for (int j = 0; j < 16; ++j) {
+    const int low = j < 8 ? (packed[j] & 0xF) : (packed[j - 8] >> 4);
+    const int high = (packed[8 + (j % 4)] >> (2 * (j / 4))) & 3;
+    scales[j] = static_cast<int8_t>((low | (high << 4)) - 32);
+  }
+}
+
+}  // namespace cratio::kernels

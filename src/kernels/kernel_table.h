@@ -1,0 +1,96 @@
+// KernelTable: the one dispatch point for compute kernels. A plain struct of function
+// pointers per ISA (scalar reference, AVX2, AVX-512), filled once; ops/ calls through it.
+// Kernels are pure single-threaded functions on raw pointers and counts.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "base/status.h"
+#include "numeric/dtype.h"
+
+namespace cratio {
+
+enum class Isa { kRef, kAvx2, kAvx512 };
+
+// "ref", "avx2", "avx512".
+std::string_view IsaName(Isa isa);
+// Parses the names above; nullopt otherwise.
+std::optional<Isa> IsaFromName(std::string_view name);
+
+// xa[cols] in the kernel's activation format = convert(x[cols] f32). `cols` is a multiple
+// of the weight dtype's block size (and of 256 for k-quant weights).
+using ConvertActFn = void (*)(const float* x, void* xa, int64_t cols);
+
+// out[t * out_stride + r] = Σ_c W[r, c] · x[t, c]
+//   for r in [0, num_rows), t in [0, num_tokens).
+// w: row r starts at w + r * w_row_bytes (weight dtype, whole blocks).
+// xa: token t starts at xa + t * xa_row_bytes (activation format of the entry).
+// Overwrites out (no accumulation). Single-threaded; callers split rows.
+using GemmFn = void (*)(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                        int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                        int64_t cols);
+
+// One weight dtype's matmul: activations are converted once per call into `act_dtype`
+// rows (f32 as is, bf16, q8_0 or q8_k blocks), then `gemm` runs on slices of rows.
+struct MatmulKernel {
+  DType act_dtype = DType::kF32;
+  ConvertActFn convert_act = nullptr;  // null when act_dtype is f32 (use x directly)
+  GemmFn gemm = nullptr;               // null: dtype not supported
+
+  bool supported() const { return gemm != nullptr; }
+};
+
+// Number of table slots: DType values are GGML ids below this bound.
+inline constexpr int kNumDTypeSlots = 32;
+
+struct KernelTable {
+  Isa isa = Isa::kRef;
+
+  // Indexed by static_cast<int>(DType); use matmul_for().
+  std::array<MatmulKernel, kNumDTypeSlots> matmul{};
+
+  // f32 helpers for attention, norms and activations. n is any count >= 0.
+  // Returns Σ a[i]·b[i].
+  float (*dot_f32)(const float* a, const float* b, int64_t n) = nullptr;
+  // y[i] += a · x[i].
+  void (*axpy_f32)(float a, const float* x, float* y, int64_t n) = nullptr;
+  // x[i] *= a.
+  void (*scale_f32)(float* x, float a, int64_t n) = nullptr;
+  // y[i] += x[i].
+  void (*add_f32)(float* y, const float* x, int64_t n) = nullptr;
+  // x = softmax(x) in place (max-subtracted, so any finite input is safe).
+  void (*softmax_f32)(float* x, int64_t n) = nullptr;
+  // out[i] = x[i] / sqrt(mean(x²) + eps) · w[i]; out may alias x.
+  void (*rms_norm_f32)(const float* x, const float* w, float* out, int64_t n, float eps) = nullptr;
+  // gate[i] = silu(gate[i]) · up[i], silu(v) = v / (1 + e^-v).
+  void (*silu_mul_f32)(float* gate, const float* up, int64_t n) = nullptr;
+  // dst[i] = f32(src[i]) for IEEE half src; exact.
+  void (*f16_to_f32)(const uint16_t* src, float* dst, int64_t n) = nullptr;
+
+  const MatmulKernel& matmul_for(DType dtype) const {
+    static const MatmulKernel kNone;
+    const auto idx = static_cast<uint32_t>(dtype);
+    return idx < matmul.size() ? matmul[idx] : kNone;
+  }
+};
+
+// The table for one ISA; InvalidInput when this CPU lacks the ISA (the message names the
+// missing features).
+Result<const KernelTable*> KernelTableFor(Isa isa);
+
+// The process-wide table, chosen on first use: CRATIO_ISA=ref|avx2|avx512 when set and
+// available, otherwise the best ISA the CPU has. Never fails; callers that want to
+// report a refused CRATIO_ISA use IsaOverrideStatus().
+const KernelTable& GetKernelTable();
+
+// OK when CRATIO_ISA is unset or was honoured; otherwise why it was not (unknown name,
+// or an ISA this CPU lacks) — the CLI prints this once.
+Status IsaOverrideStatus();
+
+// Best ISA this CPU supports.
+Isa BestAvailableIsa();
+
+}  // namespace cratio

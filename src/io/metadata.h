@@ -65,6 +65,11 @@ class Metadata {
  public:
   // Sets (replacing an existing key in place, or appending).
   void Set(std::string key, MetaValue value);
+  // Appends a key the caller has already checked is absent (readers that reject duplicate
+  // keys themselves); O(1), where Set is O(size()).
+  void Append(std::string key, MetaValue value) {
+    entries_.emplace_back(std::move(key), std::move(value));
+  }
   const MetaValue* Find(std::string_view key) const;
   bool Contains(std::string_view key) const { return Find(key) != nullptr; }
   bool Erase(std::string_view key);

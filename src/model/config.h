@@ -10,14 +10,13 @@
 #include "base/status.h"
 #include "io/metadata.h"
 #include "io/model_file.h"
+#include "ops/rope.h"
 
 namespace cratio {
 
 enum class Arch { kLlama, kQwen2 };
 
-// Which elements RoPE rotates together within a head: (2i, 2i+1) as GGUF `llama` files
-// store Q/K, or (i, i + rope_dim/2) as Hugging Face checkpoints and Qwen2 do.
-enum class RopeLayout { kAdjacent, kHalf };
+// RopeLayout (adjacent / half pairs) lives in ops/rope.h, where the rotation is done.
 
 struct ModelConfig {
   Arch arch = Arch::kLlama;

@@ -39,6 +39,15 @@ class Tokenizer {
   // Encodes UTF-8 text. With add_special, BOS/EOS are added as the spec says.
   // Invalid UTF-8 is an InvalidInput error naming the byte offset.
   virtual Result<std::vector<int32_t>> Encode(std::string_view text, bool add_special) const = 0;
+  // As Encode, but the texts of control / unknown tokens in `text` ("<s>", "<|endoftext|>")
+  // become those tokens (llama.cpp's parse_special). Encode itself never does this, so
+  // user text cannot inject control tokens; user-defined tokens are matched by both.
+  virtual Result<std::vector<int32_t>> EncodeParsingSpecial(std::string_view text,
+                                                            bool add_special) const {
+    (void)text;
+    (void)add_special;
+    return Status(StatusCode::kInvalidInput, "tokenizer: parsing special tokens is not supported");
+  }
   // Decodes ids to text (byte tokens reassembled; control tokens omitted).
   virtual std::string Decode(const std::vector<int32_t>& ids) const = 0;
   // The text one token contributes (for streaming output); may be a partial UTF-8 sequence.

@@ -2,8 +2,5 @@
 #include "cli/command.h"
 
 namespace cratio::cli {
-void AddInfoCommand(CLI::App&, RunFn*) {}
-void AddMakeModelCommand(CLI::App&, RunFn*) {}
 void AddTokenizeCommand(CLI::App&, RunFn*) {}
-void AddConvertCommand(CLI::App&, RunFn*) {}
 }  // namespace cratio::cli

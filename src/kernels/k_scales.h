@@ -23,6 +23,22 @@ inline void ScalesMinsK4(const uint8_t* packed, uint8_t scales[8], uint8_t mins[
   for (int j = 0; j < 8; ++j) ScaleMinK4(j, packed, &scales[j], &mins[j]);
 }
 
+// q4_k / q5_k: out[0..7] = the 8 scales, out[8..15] = the 8 mins, with 32-bit word
+// operations (same result as ScaleMinK4 for every j).
+inline void UnpackScalesMinsK4(const uint8_t* packed, uint8_t out[16]) {
+  constexpr uint32_t kLow6 = 0x3f3f3f3f, kLow4 = 0x0f0f0f0f, kLow2 = 0x03030303;
+  uint32_t w[4];
+  std::memcpy(w, packed, 12);
+  // bytes 0-3: scales 0-3 (+ top bits of scales 4-7), 4-7: mins 0-3 (+ top bits of mins
+  // 4-7), 8-11: low nibbles scales 4-7 | high nibbles mins 4-7.
+  const uint32_t mins_4_7 = ((w[2] >> 4) & kLow4) | (((w[1] >> 6) & kLow2) << 4);
+  const uint32_t mins_0_3 = w[1] & kLow6;
+  const uint32_t scales_4_7 = (w[2] & kLow4) | (((w[0] >> 6) & kLow2) << 4);
+  const uint32_t scales_0_3 = w[0] & kLow6;
+  const uint32_t words[4] = {scales_0_3, scales_4_7, mins_0_3, mins_4_7};
+  std::memcpy(out, words, 16);
+}
+
 // q3_k: the 16 signed sub-block scales (already minus 32) from the 12 packed bytes: low
 // 4 bits from bytes 0..7 (low nibbles first), high 2 bits from bytes 8..11.
 inline void ScalesQ3K(const uint8_t* packed, int8_t scales[16]) {

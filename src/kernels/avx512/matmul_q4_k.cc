@@ -1,0 +1,60 @@
+// AVX-512 VNNI q4_k × q8_k gemm (the skeleton is in q8_k_act_tile.h).
+#include "kernels/avx512/avx512_kernels.h"
+#include "kernels/avx512/q8_k_act_tile.h"
+#include "kernels/avx512/simd.h"
+#include "kernels/k_scales.h"
+#include "numeric/half.h"
+
+namespace cratio::kernels {
+namespace {
+
+struct Q4_KPolicy {
+  static constexpr int kBlockBytes = sizeof(BlockQ4_K);
+  static constexpr bool kHasMins = true;
+  struct Row {
+    __m512i scales32;  // lanes 0-7 scales, 8-15 mins
+  };
+  static void Prepare(const uint8_t* block, Row& row) {
+    alignas(16) uint8_t sm[16];
+    UnpackScalesMinsK4(reinterpret_cast<const BlockQ4_K*>(block)->scales, sm);
+    row.scales32 = _mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(sm)));
+  }
+  // Elements 64k..64k+63: low nibbles of qs[32k..32k+31], then their high nibbles.
+  static __m512i Values(const uint8_t* block, const Row&, int k) {
+    const __m256i v = _mm256_loadu_si256(
+        reinterpret_cast<const __m256i*>(reinterpret_cast<const BlockQ4_K*>(block)->qs + 32 * k));
+    const __m256i mask = _mm256_set1_epi8(0x0F);
+    const __m256i lo = _mm256_and_si256(v, mask);
+    const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), mask);
+    return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+  }
+  // Lanes 0-7: sub-block 2k, lanes 8-15: sub-block 2k + 1.
+  static __m512i Scales(const Row& row, int k) {
+    const __m512i idx = _mm512_set_epi32(2 * k + 1, 2 * k + 1, 2 * k + 1, 2 * k + 1, 2 * k + 1,
+                                         2 * k + 1, 2 * k + 1, 2 * k + 1, 2 * k, 2 * k, 2 * k,
+                                         2 * k, 2 * k, 2 * k, 2 * k, 2 * k);
+    return _mm512_permutexvar_epi32(idx, row.scales32);
+  }
+  static float D(const uint8_t* block) {
+    return F16ToF32(reinterpret_cast<const BlockQ4_K*>(block)->d);
+  }
+  static float Dmin(const uint8_t* block) {
+    return F16ToF32(reinterpret_cast<const BlockQ4_K*>(block)->dmin);
+  }
+  static __m128i Mins16(const uint8_t* block) {
+    alignas(16) uint8_t sm[16];
+    UnpackScalesMinsK4(reinterpret_cast<const BlockQ4_K*>(block)->scales, sm);
+    return _mm_cvtepu8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(sm + 8)));
+  }
+};
+
+}  // namespace
+
+void GemmQ4_KAvx512(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                    int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                    int64_t cols) {
+  avx512::Q8KActGemm<Q4_KPolicy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
+                                 num_rows, cols);
+}
+
+}  // namespace cratio::kernels

@@ -1,0 +1,67 @@
+// AVX-512 VNNI q5_k × q8_k gemm: q4_k's nibbles plus the 5th bit from qh.
+#include "kernels/avx512/avx512_kernels.h"
+#include "kernels/avx512/q8_k_act_tile.h"
+#include "kernels/avx512/simd.h"
+#include "kernels/k_scales.h"
+#include "numeric/half.h"
+
+namespace cratio::kernels {
+namespace {
+
+struct Q5_KPolicy {
+  static constexpr int kBlockBytes = sizeof(BlockQ5_K);
+  static constexpr bool kHasMins = true;
+  struct Row {
+    __m512i scales32;  // lanes 0-7 scales, 8-15 mins
+    __m512i qh2;       // bytes 0-31: qh, bytes 32-63: qh >> 1 (bit 2k = 5th bit of chunk k)
+  };
+  static void Prepare(const uint8_t* block, Row& row) {
+    const auto* blk = reinterpret_cast<const BlockQ5_K*>(block);
+    alignas(16) uint8_t sm[16];
+    UnpackScalesMinsK4(blk->scales, sm);
+    row.scales32 = _mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(sm)));
+    const __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk->qh));
+    row.qh2 = _mm512_inserti64x4(_mm512_castsi256_si512(qh), _mm256_srli_epi16(qh, 1), 1);
+  }
+  // Element 64k + l: nibble as q4_k, 5th bit = bit 2k of qh[l]; element 64k + 32 + l: bit
+  // 2k + 1.
+  static __m512i Values(const uint8_t* block, const Row& row, int k) {
+    const __m256i v = _mm256_loadu_si256(
+        reinterpret_cast<const __m256i*>(reinterpret_cast<const BlockQ5_K*>(block)->qs + 32 * k));
+    const __m256i mask = _mm256_set1_epi8(0x0F);
+    const __m256i lo = _mm256_and_si256(v, mask);
+    const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), mask);
+    const __m512i q = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+    const __mmask64 high_bit =
+        _mm512_test_epi8_mask(row.qh2, _mm512_set1_epi8(static_cast<char>(1 << (2 * k))));
+    return _mm512_or_si512(q, _mm512_maskz_mov_epi8(high_bit, _mm512_set1_epi8(16)));
+  }
+  static __m512i Scales(const Row& row, int k) {
+    const __m512i idx = _mm512_set_epi32(2 * k + 1, 2 * k + 1, 2 * k + 1, 2 * k + 1, 2 * k + 1,
+                                         2 * k + 1, 2 * k + 1, 2 * k + 1, 2 * k, 2 * k, 2 * k,
+                                         2 * k, 2 * k, 2 * k, 2 * k, 2 * k);
+    return _mm512_permutexvar_epi32(idx, row.scales32);
+  }
+  static float D(const uint8_t* block) {
+    return F16ToF32(reinterpret_cast<const BlockQ5_K*>(block)->d);
+  }
+  static float Dmin(const uint8_t* block) {
+    return F16ToF32(reinterpret_cast<const BlockQ5_K*>(block)->dmin);
+  }
+  static __m128i Mins16(const uint8_t* block) {
+    alignas(16) uint8_t sm[16];
+    UnpackScalesMinsK4(reinterpret_cast<const BlockQ5_K*>(block)->scales, sm);
+    return _mm_cvtepu8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(sm + 8)));
+  }
+};
+
+}  // namespace
+
+void GemmQ5_KAvx512(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                    int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                    int64_t cols) {
+  avx512::Q8KActGemm<Q5_KPolicy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
+                                 num_rows, cols);
+}
+
+}  // namespace cratio::kernels

@@ -168,18 +168,19 @@ Status GgufParser::ReadHeader() {
 
 Status GgufParser::ReadString(std::string* out, const Where& w) {
   uint64_t len = 0;
-  CRATIO_RETURN_IF_ERROR(Get(&len, w.Part("string length")));
+  if (r_.remaining() < sizeof(len)) return r_.Truncated(sizeof(len), w.str() + " string length");
+  CRATIO_RETURN_IF_ERROR(r_.Read(&len, ""));
   if (len > r_.remaining()) {
-    return Invalid(fmt::format("{} has length {} at offset {}, but only {} bytes remain "
+    return Invalid(fmt::format("{} string has length {} at offset {}, but only {} bytes remain "
                                "(corrupt or truncated?)",
-                               w.Part("string").str(), len, r_.offset() - 8, r_.remaining()));
+                               w.str(), len, r_.offset() - 8, r_.remaining()));
   }
   const uint64_t start = r_.offset();
   const uint8_t* bytes = nullptr;
   CRATIO_RETURN_IF_ERROR(r_.ReadBytes(len, &bytes, ""));
   if (auto bad = FindInvalidUtf8(bytes, len)) {
-    return Invalid(fmt::format("{} is not valid UTF-8: byte 0x{:02x} at offset {}",
-                               w.Part("string").str(), bytes[*bad], start + *bad));
+    return Invalid(fmt::format("{} string is not valid UTF-8: byte 0x{:02x} at offset {}",
+                               w.str(), bytes[*bad], start + *bad));
   }
   out->assign(reinterpret_cast<const char*>(bytes), len);
   return Status::Ok();

@@ -1,6 +1,7 @@
 // Causal attention over the KV cache, using the kernel table's f32 helpers.
 #include "ops/attention.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -16,7 +17,14 @@ void Attention(OpContext& ctx, const AttentionArgs& args) {
   const int64_t num_items = args.num_tokens * args.num_heads;
   if (num_items == 0) return;
   const KernelTable* kt = &ctx.kernels();
-  const int num_threads = ctx.pool().num_threads();
+  // A small job (tiny models, short contexts) finishes faster on the calling thread than
+  // the pool takes to wake: below ~64K multiply-adds, run single-threaded.
+  constexpr int64_t kMinParallelMacs = 1 << 16;
+  int64_t max_pos = 0;
+  for (int64_t t = 0; t < args.num_tokens; ++t)
+    max_pos = std::max<int64_t>(max_pos, args.positions[t]);
+  const int64_t approx_macs = num_items * (max_pos + 1) * args.head_dim * 2;
+  const int num_threads = approx_macs < kMinParallelMacs ? 1 : ctx.pool().num_threads();
   // Captures fit std::function's inline storage (two pointers), so no allocation.
   struct Job {
     const AttentionArgs* args;
@@ -24,7 +32,7 @@ void Attention(OpContext& ctx, const AttentionArgs& args) {
     int64_t num_items;
     int num_threads;
   } job{&args, kt, num_items, num_threads};
-  ctx.pool().Run([&job](int thread_idx) {
+  auto work = [&job](int thread_idx) {
     const AttentionArgs& a = *job.args;
     const KernelTable& k = *job.kt;
     const int64_t group = a.num_heads / a.num_kv_heads;
@@ -54,7 +62,12 @@ void Attention(OpContext& ctx, const AttentionArgs& args) {
         k.axpy_f32(scores[j], v_base + j * a.kv_stride, out, a.head_dim);
       }
     }
-  });
+  };
+  if (num_threads == 1) {
+    work(0);
+  } else {
+    ctx.pool().Run(work);
+  }
 }
 
 }  // namespace cratio

@@ -15,8 +15,9 @@ namespace {
 
 constexpr double kAttentionTolerance = 1e-5;
 
-TEST(Attention, MatchesReferenceForGqaAcrossSequences) {
-  const int64_t heads = 6, kv_heads = 2, hd = 8, cap = 20, num_seq = 3;
+// Small jobs run on the calling thread, large ones over the pool: both are checked.
+void CheckAttention(int64_t hd, int64_t cap, const std::vector<int32_t>& pos) {
+  const int64_t heads = 6, kv_heads = 2, num_seq = 3;
   const int64_t kv_dim = kv_heads * hd, q_dim = heads * hd;
   std::mt19937 rng(3);
   std::normal_distribution<float> n;
@@ -24,7 +25,6 @@ TEST(Attention, MatchesReferenceForGqaAcrossSequences) {
   for (float& x : k_cache) x = n(rng);
   for (float& x : v_cache) x = n(rng);
   const std::vector<int32_t> seq = {0, 2, 2, 1, 0, 2};
-  const std::vector<int32_t> pos = {0, 5, 19, 3, 11, 0};
   const int64_t tokens = static_cast<int64_t>(seq.size());
   std::vector<float> q(tokens * q_dim);
   for (float& x : q) x = n(rng);
@@ -80,6 +80,14 @@ TEST(Attention, MatchesReferenceForGqaAcrossSequences) {
       EXPECT_NEAR(out[0 * q_dim + i], v_cache[0 * cap * kv_dim + i], 1e-6);
     }
   }
+}
+
+TEST(Attention, MatchesReferenceForGqaAcrossSequencesSingleThreaded) {
+  CheckAttention(8, 20, {0, 5, 19, 3, 11, 0});
+}
+
+TEST(Attention, MatchesReferenceForGqaAcrossSequencesOnThePool) {
+  CheckAttention(64, 300, {0, 150, 299, 31, 200, 7});
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // f64 codec: double <-> float. Narrowing rounds to nearest (the C++ conversion); widening is
 // exact. GGUF files rarely hold f64 tensors, but reading one must not fail.
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "numeric/codecs.h"
 
@@ -11,7 +13,15 @@ void DequantizeF64(const void* src, float* dst, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     double v;
     std::memcpy(&v, bytes + i * 8, 8);
-    dst[i] = static_cast<float>(v);
+    // Beyond the midpoint between FLT_MAX and 2^128 the nearest float is infinity; C++ leaves
+    // out-of-range narrowing undefined, so say it.
+    constexpr double kOverflow = 0x1.ffffffp127;
+    if (std::fabs(v) >= kOverflow) {
+      const float inf = std::numeric_limits<float>::infinity();
+      dst[i] = v > 0 ? inf : -inf;
+    } else {
+      dst[i] = static_cast<float>(v);
+    }
   }
 }
 

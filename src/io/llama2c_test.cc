@@ -183,6 +183,23 @@ TEST(Llama2c, TruncatedFileNamesExpectedAndActualSize) {
   EXPECT_FALSE(LooksLikeLlama2c(path));
 }
 
+TEST(Llama2c, ReadModelFileRecognisesCheckpointsAndExplainsBadOnes) {
+  const std::string path = testing::TempDir() + "/stories.bin";
+  ASSERT_TRUE(WriteLlama2c(path, TinyLlama(true)).ok());
+  Result<ModelFile> m = ReadModelFile(path);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->format, FileFormat::kLlama2c);
+  EXPECT_EQ(m->FindTensor("blk.1.ffn_up.weight")->view.shape, (Shape{kHidden, kDim}));
+
+  std::string bytes = testing::ReadBytes(path);
+  bytes.resize(bytes.size() / 2);
+  testing::WriteBytes(path, bytes);
+  m = ReadModelFile(path);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(m.status().message().find("llama2.c"), std::string::npos) << m.status().message();
+}
+
 TEST(Llama2c, ImplausibleHeaderIsRejectedBeforeAnyView) {
   const std::string path = testing::TempDir() + "/bad.bin";
   const int32_t header[7] = {8, 12, 2, 3, 1, 7, 16};  // 8 does not split into 3 heads

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "io/gguf.h"
+#include "io/llama2c.h"
+#include "io/safetensors.h"
 
 namespace cratio {
 
@@ -69,9 +71,22 @@ Result<ModelFile> ReadModelFile(const std::string& path) {
   if (!is_directory && LooksLikeGguf(head, head_bytes)) return ReadGguf(path);
 
   // --- Other formats: the safetensors / llama2.c readers add their branches here. ---
-  // (A directory holding *.safetensors or a safetensors header → ReadSafetensors(path);
-  //  a llama2.c checkpoint → ReadLlama2c(path). Declared in io/safetensors.h and
-  //  io/llama2c.h.)
+  // A directory holding *.safetensors, a *.safetensors path or a safetensors header (u64
+  // length, then '{'); a llama2.c checkpoint (v1 magic, or a .bin whose v0 header matches
+  // the file size exactly).
+  if (is_directory) {
+    std::error_code list_ec;
+    for (const auto& e : std::filesystem::directory_iterator(path, list_ec)) {
+      if (e.path().extension() == ".safetensors") return ReadSafetensors(path);
+    }
+  } else if (LooksLikeSafetensors(path)) {
+    return ReadSafetensors(path);
+  } else if (LooksLikeLlama2c(path)) {
+    return ReadLlama2c(path);
+  } else if (std::filesystem::path(path).extension() == ".bin" && head_bytes >= 4) {
+    // Named like a llama2.c checkpoint: let its reader explain what does not fit.
+    return ReadLlama2c(path);
+  }
   // --- End of other formats. ---
 
   if (is_directory) {

@@ -253,6 +253,22 @@ TEST(SafetensorsWrite, QuantizedTensorIsRejectedWithItsNameAndAHint) {
   EXPECT_FALSE(fs::exists(dir + "/out/model.safetensors"));
 }
 
+TEST(SafetensorsDetect, ReadModelFileDispatchesDirectoriesAndFiles) {
+  const std::string dir = testing::TempDir() + "/out";
+  ASSERT_TRUE(WriteSafetensors(dir, TinyModel(true)).ok());
+  for (const std::string& path : {dir, dir + "/model.safetensors"}) {
+    Result<ModelFile> m = ReadModelFile(path);
+    ASSERT_TRUE(m.ok()) << path << ": " << m.status().message();
+    EXPECT_EQ(m->format, FileFormat::kSafetensors);
+    EXPECT_NE(m->FindTensor("blk.0.ffn_down.weight"), nullptr);
+  }
+  // The same bytes under another name are still recognised by their header.
+  fs::copy_file(dir + "/model.safetensors", dir + "/weights.data");
+  Result<ModelFile> m = ReadModelFile(dir + "/weights.data");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->format, FileFormat::kSafetensors);
+}
+
 TEST(SafetensorsDetect, RecognisesHeadersDirectoriesAndExtensions) {
   const std::string dir = testing::TempDir();
   WriteBytes(dir + "/plain.bin", SafetensorsBytes(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", "abcd"));

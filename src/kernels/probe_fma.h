@@ -28,10 +28,10 @@ inline constexpr int64_t kFmaProbeAvx512Flops = 12 * 16 * 2;
 float FmaChainsAvx512(int64_t num_iterations);  // kernels/avx512/probe_fma.cc
 // 12 chains of ymm FMAs: 12 · 8 lanes · 2 = 192 FLOPs per iteration.
 inline constexpr int64_t kFmaProbeAvx2Flops = 12 * 8 * 2;
-float FmaChainsAvx2(int64_t num_iterations);    // kernels/avx2/probe_fma.cc
+float FmaChainsAvx2(int64_t num_iterations);  // kernels/avx2/probe_fma.cc
 // 8 scalar multiply-add chains (no ISA flags): 8 · 2 = 16 FLOPs per iteration.
 inline constexpr int64_t kFmaProbeRefFlops = 8 * 2;
-float FmaChainsRef(int64_t num_iterations);     // kernels/ref/probe_fma.cc
+float FmaChainsRef(int64_t num_iterations);  // kernels/ref/probe_fma.cc
 }  // namespace kernels
 
 }  // namespace cratio

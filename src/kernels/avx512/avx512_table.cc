@@ -12,11 +12,23 @@ void FillAvx512Kernels(KernelTable& table) {
   auto set_gemm = [&table](DType dtype, GemmFn gemm) {
     table.matmul[static_cast<int>(dtype)].gemm = gemm;
   };
+  set_gemm(DType::kF32, GemmF32Avx512);
+  set_gemm(DType::kF16, GemmF16Avx512);
+  set_gemm(DType::kBF16, GemmBf16Avx512);
   set_gemm(DType::kQ8_0, GemmQ8_0Avx512);
   set_gemm(DType::kQ4_0, GemmQ4_0Avx512);
   set_gemm(DType::kQ4_K, GemmQ4_KAvx512);
   set_gemm(DType::kQ5_K, GemmQ5_KAvx512);
   set_gemm(DType::kQ6_K, GemmQ6_KAvx512);
+
+  table.dot_f32 = DotF32Avx512;
+  table.axpy_f32 = AxpyF32Avx512;
+  table.scale_f32 = ScaleF32Avx512;
+  table.add_f32 = AddF32Avx512;
+  table.softmax_f32 = SoftmaxF32Avx512;
+  table.rms_norm_f32 = RmsNormF32Avx512;
+  table.silu_mul_f32 = SiluMulF32Avx512;
+  table.f16_to_f32 = F16ToF32Avx512;
 }
 
 }  // namespace cratio::kernels

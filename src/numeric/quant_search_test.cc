@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "numeric/test_rows.h"
+
 namespace cratio::quant {
 namespace {
 
@@ -58,23 +60,57 @@ TEST(SymmetricScaleSearch, HeavyWeightPullsTheFitTowardsThatElement) {
   EXPECT_LT(std::fabs(s_heavy * l_heavy[3] - x[3]), std::fabs(s_flat * l_flat[3] - x[3]));
 }
 
-TEST(SymmetricLevelRefine, FitsNoWorseThanTheStartingScale) {
-  float x[16] = {0.9f, -0.2f, 0.33f, 0.1f, -0.75f, 0.5f, 0.05f, -0.4f,
-                 0.61f, -0.93f, 0.27f, 0.0f, -0.11f, 0.8f, -0.58f, 0.42f};
-  int8_t levels[16];
-  const float scale = SymmetricLevelRefine(16, 4, x, levels);
-  // Starting point: largest magnitude (-0.93) maps to -4.
-  const float start = -0.93f / -4.0f;
-  double err_refined = 0.0;
-  double err_start = 0.0;
-  for (int i = 0; i < 16; ++i) {
-    const int l0 = std::max(-4, std::min(3, NearestInt(x[i] / start)));
-    err_start += x[i] * x[i] * (x[i] - start * l0) * (x[i] - start * l0);
-    err_refined += x[i] * x[i] * (x[i] - scale * levels[i]) * (x[i] - scale * levels[i]);
-    EXPECT_GE(levels[i], -4);
-    EXPECT_LE(levels[i], 3);
+// x^2-weighted squared error of x ≈ scale * levels with the least-squares scale for levels.
+double FittedError(const float* x, const int8_t* levels, int n) {
+  double sum_xl = 0.0;
+  double sum_ll = 0.0;
+  for (int i = 0; i < n; ++i) {
+    const double w = static_cast<double>(x[i]) * x[i];
+    sum_xl += w * x[i] * levels[i];
+    sum_ll += w * levels[i] * levels[i];
   }
-  EXPECT_LE(err_refined, err_start);
+  const double scale = sum_ll > 0.0 ? sum_xl / sum_ll : 0.0;
+  double err = 0.0;
+  for (int i = 0; i < n; ++i) {
+    const double d = x[i] - scale * levels[i];
+    err += static_cast<double>(x[i]) * x[i] * d * d;
+  }
+  return err;
+}
+
+TEST(SymmetricLevelRefine, ImprovesOnRoundingToTheAbsmaxGrid) {
+  // Its objective is the x^2-weighted error; moving single levels must lower it overall and
+  // never raise it for a group, compared with plain rounding on the absmax grid.
+  const auto row = testing::GaussianRow(16 * 64, 11);
+  double total_start = 0.0;
+  double total_refined = 0.0;
+  for (int g = 0; g < 64; ++g) {
+    const float* x = row.data() + 16 * g;
+    float max_abs = 0.0f;
+    float max_signed = 0.0f;
+    for (int i = 0; i < 16; ++i) {
+      if (std::fabs(x[i]) > max_abs) {
+        max_abs = std::fabs(x[i]);
+        max_signed = x[i];
+      }
+    }
+    int8_t start[16];
+    for (int i = 0; i < 16; ++i) {
+      start[i] = static_cast<int8_t>(std::clamp(NearestInt(-4.0f / max_signed * x[i]), -4, 3));
+    }
+    int8_t refined[16];
+    SymmetricLevelRefine(16, 4, x, refined);
+    const double e_start = FittedError(x, start, 16);
+    const double e_refined = FittedError(x, refined, 16);
+    EXPECT_LE(e_refined, e_start * (1.0 + 1e-6)) << "group " << g;
+    total_start += e_start;
+    total_refined += e_refined;
+    for (int i = 0; i < 16; ++i) {
+      EXPECT_GE(refined[i], -4);
+      EXPECT_LE(refined[i], 3);
+    }
+  }
+  EXPECT_LT(total_refined, 0.99 * total_start);
 }
 
 TEST(AffineScaleSearch, RecoversAnExactAffineGrid) {

@@ -331,6 +331,45 @@ TEST(Llama2cTokenizer, WrittenTokenizerIsFoundBesideTheModelAndReadsBack) {
   EXPECT_NE(m.status().message().find("vocab_size 7"), std::string::npos);
 }
 
+TEST(Llama2cTokenizer, RealStories260KRoundTripsWithItsVocabulary) {
+  CRATIO_REQUIRE_DATA_FILE("models/stories260K.gguf");
+  Result<ModelFile> gguf = ReadModelFile(testing::DataPath("models/stories260K.gguf"));
+  ASSERT_TRUE(gguf.ok()) << gguf.status().message();
+  const std::string dir = testing::TempDir();
+  // llama2.c names the 512-token vocabulary of this model tok512.bin.
+  ASSERT_TRUE(WriteLlama2c(dir + "/stories260K.bin", *gguf, dir + "/tok512.bin").ok());
+  Result<ModelFile> back = ReadModelFile(dir + "/stories260K.bin");
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->format, FileFormat::kLlama2c);
+  ASSERT_EQ(back->tensors.size(), gguf->tensors.size());
+  for (const TensorEntry& t : gguf->tensors) {
+    const TensorEntry* r = back->FindTensor(t.name);
+    ASSERT_NE(r, nullptr) << t.name;
+    EXPECT_EQ(r->view.shape, t.view.shape) << t.name;
+    EXPECT_EQ(testing::ViewBytes(r->view), testing::ViewBytes(t.view)) << t.name;
+  }
+  for (const char* key : {"llama.embedding_length", "llama.feed_forward_length",
+                          "llama.block_count", "llama.attention.head_count",
+                          "llama.attention.head_count_kv", "llama.rope.dimension_count",
+                          "llama.context_length", "tokenizer.ggml.bos_token_id",
+                          "tokenizer.ggml.eos_token_id", "tokenizer.ggml.unknown_token_id"}) {
+    EXPECT_EQ(back->metadata.GetInt(key), gguf->metadata.GetInt(key)) << key;
+  }
+  // The vocabulary comes back exactly as llama.cpp's converter typed and scored it.
+  for (const char* key : {"tokenizer.ggml.tokens", "tokenizer.ggml.scores",
+                          "tokenizer.ggml.token_type"}) {
+    const MetaArray* a = gguf->metadata.GetArray(key);
+    const MetaArray* b = back->metadata.GetArray(key);
+    ASSERT_NE(b, nullptr) << key;
+    ASSERT_EQ(a->items.size(), b->items.size()) << key;
+    for (size_t i = 0; i < a->items.size(); ++i) {
+      EXPECT_EQ(a->items[i].AsString() ? *a->items[i].AsString() : "",
+                b->items[i].AsString() ? *b->items[i].AsString() : "") << key << " " << i;
+      EXPECT_EQ(a->items[i].AsDouble(), b->items[i].AsDouble()) << key << " " << i;
+    }
+  }
+}
+
 TEST(Llama2cTokenizer, CorruptTokenLengthIsReported) {
   const std::string path = testing::TempDir() + "/tok.bin";
   std::string bytes;

@@ -253,6 +253,60 @@ TEST(SafetensorsWrite, QuantizedTensorIsRejectedWithItsNameAndAHint) {
   EXPECT_FALSE(fs::exists(dir + "/out/model.safetensors"));
 }
 
+TEST(SafetensorsWrite, RealStories260KSurvivesGgufToHfLayoutAndBack) {
+  CRATIO_REQUIRE_DATA_FILE("models/stories260K.gguf");
+  Result<ModelFile> gguf = ReadModelFile(testing::DataPath("models/stories260K.gguf"));
+  ASSERT_TRUE(gguf.ok()) << gguf.status().message();
+  const int64_t num_heads = *gguf->metadata.GetInt("llama.attention.head_count");
+  const int64_t num_kv_heads = *gguf->metadata.GetInt("llama.attention.head_count_kv");
+  auto heads_for = [&](const std::string& name) -> int64_t {
+    if (name.find(".attn_q.") != std::string::npos) return num_heads;
+    if (name.find(".attn_k.") != std::string::npos) return num_kv_heads;
+    return 0;
+  };
+
+  // What `convert` does for GGUF llama -> safetensors: Q/K back to the HF half layout.
+  ModelFile hf;
+  hf.metadata = gguf->metadata;
+  hf.metadata.Set(std::string(kKeyRopeLayout), MetaValue::Str("half"));
+  hf.mappings = gguf->mappings;
+  for (const TensorEntry& t : gguf->tensors) {
+    if (const int64_t heads = heads_for(t.name)) {
+      Result<Tensor> p = PermuteQk(t.view, heads, QkPermutation::kAdjacentToHalf);
+      ASSERT_TRUE(p.ok());
+      testing::AddOwnedTensor(hf, t.name, t.view.dtype, t.view.shape, p->data());
+    } else {
+      hf.tensors.push_back(t);
+    }
+  }
+  const std::string dir = testing::TempDir() + "/stories260K-hf";
+  ASSERT_TRUE(WriteSafetensors(dir, hf).ok());
+  Result<ModelFile> back = ReadSafetensors(dir);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->metadata.GetString(kKeyRopeLayout), "half");
+  for (const char* key : {"llama.embedding_length", "llama.feed_forward_length",
+                          "llama.block_count", "llama.attention.head_count",
+                          "llama.attention.head_count_kv", "llama.rope.dimension_count",
+                          "llama.context_length"}) {
+    EXPECT_EQ(back->metadata.GetInt(key), gguf->metadata.GetInt(key)) << key;
+  }
+  EXPECT_EQ(back->metadata.GetInt("llama.vocab_size"), 512);
+  ASSERT_EQ(back->tensors.size(), gguf->tensors.size());
+  for (const TensorEntry& t : gguf->tensors) {
+    const TensorEntry* r = back->FindTensor(t.name);
+    ASSERT_NE(r, nullptr) << t.name;
+    TensorView v = r->view;
+    Tensor unpermuted;
+    if (const int64_t heads = heads_for(t.name)) {
+      Result<Tensor> p = PermuteQk(v, heads, QkPermutation::kHalfToAdjacent);
+      ASSERT_TRUE(p.ok());
+      unpermuted = std::move(*p);
+      v = unpermuted.view();
+    }
+    EXPECT_EQ(testing::ViewBytes(v), testing::ViewBytes(t.view)) << t.name;
+  }
+}
+
 TEST(SafetensorsDetect, ReadModelFileDispatchesDirectoriesAndFiles) {
   const std::string dir = testing::TempDir() + "/out";
   ASSERT_TRUE(WriteSafetensors(dir, TinyModel(true)).ok());

@@ -90,7 +90,7 @@ void QuantizeSuperBlock(const float* x, BlockQ2_K* block) {
 
 void DequantizeQ2_K(const void* src, float* dst, int64_t n) {
   const auto* blocks = static_cast<const BlockQ2_K*>(src);  // [n / 256]
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   float* y = dst;
   for (int64_t b = 0; b < num_blocks; ++b) {
     const BlockQ2_K& block = blocks[b];
@@ -118,7 +118,7 @@ void DequantizeQ2_K(const void* src, float* dst, int64_t n) {
 
 void QuantizeQ2_K(const float* src, void* dst, int64_t n) {
   auto* blocks = static_cast<BlockQ2_K*>(dst);
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   for (int64_t b = 0; b < num_blocks; ++b) QuantizeSuperBlock(src + b * kQK_K, &blocks[b]);
 }
 
@@ -129,7 +129,7 @@ void QuantizeWeightedQ2_K(const float* src, void* dst, int64_t n, const float* i
   }
   auto* blocks = static_cast<BlockQ2_K*>(dst);
   const quant::AffineSearch search{-0.9f, 0.05f, 36, false};
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK_K;
     const float* imp = importance + b * kQK_K;

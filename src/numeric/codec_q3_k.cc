@@ -79,7 +79,7 @@ void QuantizeSuperBlock(const float* x, BlockQ3_K* block) {
 
 void DequantizeQ3_K(const void* src, float* dst, int64_t n) {
   const auto* blocks = static_cast<const BlockQ3_K*>(src);  // [n / 256]
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   float* y = dst;
   for (int64_t b = 0; b < num_blocks; ++b) {
     const BlockQ3_K& block = blocks[b];
@@ -106,7 +106,7 @@ void DequantizeQ3_K(const void* src, float* dst, int64_t n) {
 
 void QuantizeQ3_K(const float* src, void* dst, int64_t n) {
   auto* blocks = static_cast<BlockQ3_K*>(dst);
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   for (int64_t b = 0; b < num_blocks; ++b) QuantizeSuperBlock(src + b * kQK_K, &blocks[b]);
 }
 
@@ -116,7 +116,7 @@ void QuantizeWeightedQ3_K(const float* src, void* dst, int64_t n, const float* i
     return;
   }
   auto* blocks = static_cast<BlockQ3_K*>(dst);
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK_K;
     const float* imp = importance + b * kQK_K;

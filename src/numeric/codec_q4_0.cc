@@ -13,7 +13,7 @@ namespace cratio::codec {
 
 void DequantizeQ4_0(const void* src, float* dst, int64_t n) {
   const auto* blocks = static_cast<const BlockQ4_0*>(src);  // [n / 32]
-  const int64_t num_blocks = n / kQK4_0;
+  const int64_t num_blocks = BlockCount(n, kQK4_0);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const BlockQ4_0& block = blocks[b];
     const float d = F16ToF32(block.d);
@@ -29,7 +29,7 @@ void DequantizeQ4_0(const void* src, float* dst, int64_t n) {
 
 void QuantizeQ4_0(const float* src, void* dst, int64_t n) {
   auto* blocks = static_cast<BlockQ4_0*>(dst);
-  const int64_t num_blocks = n / kQK4_0;
+  const int64_t num_blocks = BlockCount(n, kQK4_0);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK4_0;
     float max_abs = 0.0f;
@@ -60,7 +60,7 @@ void QuantizeWeightedQ4_0(const float* src, void* dst, int64_t n, const float* i
   }
   auto* blocks = static_cast<BlockQ4_0*>(dst);
   const float mean_square = weighted::RowMeanSquare(src, n);
-  const int64_t num_blocks = n / kQK4_0;
+  const int64_t num_blocks = BlockCount(n, kQK4_0);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK4_0;
     const float* imp = importance + b * kQK4_0;

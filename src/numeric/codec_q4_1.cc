@@ -14,7 +14,7 @@ namespace cratio::codec {
 
 void DequantizeQ4_1(const void* src, float* dst, int64_t n) {
   const auto* blocks = static_cast<const BlockQ4_1*>(src);  // [n / 32]
-  const int64_t num_blocks = n / kQK4_1;
+  const int64_t num_blocks = BlockCount(n, kQK4_1);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const BlockQ4_1& block = blocks[b];
     const float d = F16ToF32(block.d);
@@ -32,7 +32,7 @@ void DequantizeQ4_1(const void* src, float* dst, int64_t n) {
 
 void QuantizeQ4_1(const float* src, void* dst, int64_t n) {
   auto* blocks = static_cast<BlockQ4_1*>(dst);
-  const int64_t num_blocks = n / kQK4_1;
+  const int64_t num_blocks = BlockCount(n, kQK4_1);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK4_1;
     float lo = FLT_MAX;
@@ -61,7 +61,7 @@ void QuantizeWeightedQ4_1(const float* src, void* dst, int64_t n, const float* i
   auto* blocks = static_cast<BlockQ4_1*>(dst);
   const float mean_square = weighted::RowMeanSquare(src, n);
   const quant::AffineSearch search{-0.9f, 0.05f, 36, false};
-  const int64_t num_blocks = n / kQK4_1;
+  const int64_t num_blocks = BlockCount(n, kQK4_1);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK4_1;
     const float* imp = importance + b * kQK4_1;

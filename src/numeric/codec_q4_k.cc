@@ -31,7 +31,7 @@ void EncodeSuperBlock(const float* x, const float* importance, BlockQ4_K* block)
 
 void DequantizeQ4_K(const void* src, float* dst, int64_t n) {
   const auto* blocks = static_cast<const BlockQ4_K*>(src);  // [n / 256]
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   float* y = dst;
   for (int64_t b = 0; b < num_blocks; ++b) {
     const BlockQ4_K& block = blocks[b];
@@ -56,7 +56,7 @@ void DequantizeQ4_K(const void* src, float* dst, int64_t n) {
 
 void QuantizeQ4_K(const float* src, void* dst, int64_t n) {
   auto* blocks = static_cast<BlockQ4_K*>(dst);
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   for (int64_t b = 0; b < num_blocks; ++b) EncodeSuperBlock(src + b * kQK_K, nullptr, &blocks[b]);
 }
 
@@ -66,7 +66,7 @@ void QuantizeWeightedQ4_K(const float* src, void* dst, int64_t n, const float* i
     return;
   }
   auto* blocks = static_cast<BlockQ4_K*>(dst);
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK_K;
     const float* imp = importance + b * kQK_K;

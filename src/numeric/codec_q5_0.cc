@@ -30,7 +30,7 @@ void PackQ5_0(const int* q, BlockQ5_0* block) {
 
 void DequantizeQ5_0(const void* src, float* dst, int64_t n) {
   const auto* blocks = static_cast<const BlockQ5_0*>(src);  // [n / 32]
-  const int64_t num_blocks = n / kQK5_0;
+  const int64_t num_blocks = BlockCount(n, kQK5_0);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const BlockQ5_0& block = blocks[b];
     const float d = F16ToF32(block.d);
@@ -50,7 +50,7 @@ void DequantizeQ5_0(const void* src, float* dst, int64_t n) {
 
 void QuantizeQ5_0(const float* src, void* dst, int64_t n) {
   auto* blocks = static_cast<BlockQ5_0*>(dst);
-  const int64_t num_blocks = n / kQK5_0;
+  const int64_t num_blocks = BlockCount(n, kQK5_0);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK5_0;
     float max_abs = 0.0f;
@@ -77,7 +77,7 @@ void QuantizeWeightedQ5_0(const float* src, void* dst, int64_t n, const float* i
   }
   auto* blocks = static_cast<BlockQ5_0*>(dst);
   const float mean_square = weighted::RowMeanSquare(src, n);
-  const int64_t num_blocks = n / kQK5_0;
+  const int64_t num_blocks = BlockCount(n, kQK5_0);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK5_0;
     const float* imp = importance + b * kQK5_0;

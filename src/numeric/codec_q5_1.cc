@@ -30,7 +30,7 @@ void PackQ5_1(const int* q, BlockQ5_1* block) {
 
 void DequantizeQ5_1(const void* src, float* dst, int64_t n) {
   const auto* blocks = static_cast<const BlockQ5_1*>(src);  // [n / 32]
-  const int64_t num_blocks = n / kQK5_1;
+  const int64_t num_blocks = BlockCount(n, kQK5_1);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const BlockQ5_1& block = blocks[b];
     const float d = F16ToF32(block.d);
@@ -51,7 +51,7 @@ void DequantizeQ5_1(const void* src, float* dst, int64_t n) {
 
 void QuantizeQ5_1(const float* src, void* dst, int64_t n) {
   auto* blocks = static_cast<BlockQ5_1*>(dst);
-  const int64_t num_blocks = n / kQK5_1;
+  const int64_t num_blocks = BlockCount(n, kQK5_1);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK5_1;
     float lo = FLT_MAX;
@@ -80,7 +80,7 @@ void QuantizeWeightedQ5_1(const float* src, void* dst, int64_t n, const float* i
   auto* blocks = static_cast<BlockQ5_1*>(dst);
   const float mean_square = weighted::RowMeanSquare(src, n);
   const quant::AffineSearch search{-0.9f, 0.05f, 36, false};
-  const int64_t num_blocks = n / kQK5_1;
+  const int64_t num_blocks = BlockCount(n, kQK5_1);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK5_1;
     const float* imp = importance + b * kQK5_1;

@@ -47,7 +47,7 @@ void EncodeSuperBlock(const float* x, const float* importance, BlockQ5_K* block)
 
 void DequantizeQ5_K(const void* src, float* dst, int64_t n) {
   const auto* blocks = static_cast<const BlockQ5_K*>(src);  // [n / 256]
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   float* y = dst;
   for (int64_t b = 0; b < num_blocks; ++b) {
     const BlockQ5_K& block = blocks[b];
@@ -83,7 +83,7 @@ void DequantizeQ5_K(const void* src, float* dst, int64_t n) {
 
 void QuantizeQ5_K(const float* src, void* dst, int64_t n) {
   auto* blocks = static_cast<BlockQ5_K*>(dst);
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   for (int64_t b = 0; b < num_blocks; ++b) EncodeSuperBlock(src + b * kQK_K, nullptr, &blocks[b]);
 }
 
@@ -93,7 +93,7 @@ void QuantizeWeightedQ5_K(const float* src, void* dst, int64_t n, const float* i
     return;
   }
   auto* blocks = static_cast<BlockQ5_K*>(dst);
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK_K;
     const float* imp = importance + b * kQK_K;

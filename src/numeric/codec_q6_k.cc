@@ -72,7 +72,7 @@ void EncodeSuperBlock(const float* x, const float* importance, BlockQ6_K* block)
 
 void DequantizeQ6_K(const void* src, float* dst, int64_t n) {
   const auto* blocks = static_cast<const BlockQ6_K*>(src);  // [n / 256]
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const BlockQ6_K& block = blocks[b];
     const float d = F16ToF32(block.d);
@@ -103,7 +103,7 @@ void DequantizeQ6_K(const void* src, float* dst, int64_t n) {
 
 void QuantizeQ6_K(const float* src, void* dst, int64_t n) {
   auto* blocks = static_cast<BlockQ6_K*>(dst);
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   for (int64_t b = 0; b < num_blocks; ++b) EncodeSuperBlock(src + b * kQK_K, nullptr, &blocks[b]);
 }
 
@@ -113,7 +113,7 @@ void QuantizeWeightedQ6_K(const float* src, void* dst, int64_t n, const float* i
     return;
   }
   auto* blocks = static_cast<BlockQ6_K*>(dst);
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK_K;
     const float* imp = importance + b * kQK_K;

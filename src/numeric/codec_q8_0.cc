@@ -12,7 +12,7 @@ namespace cratio::codec {
 
 void DequantizeQ8_0(const void* src, float* dst, int64_t n) {
   const auto* blocks = static_cast<const BlockQ8_0*>(src);  // [n / 32]
-  const int64_t num_blocks = n / kQK8_0;
+  const int64_t num_blocks = BlockCount(n, kQK8_0);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float d = F16ToF32(blocks[b].d);
     float* y = dst + b * kQK8_0;
@@ -22,7 +22,7 @@ void DequantizeQ8_0(const void* src, float* dst, int64_t n) {
 
 void QuantizeQ8_0(const float* src, void* dst, int64_t n) {
   auto* blocks = static_cast<BlockQ8_0*>(dst);
-  const int64_t num_blocks = n / kQK8_0;
+  const int64_t num_blocks = BlockCount(n, kQK8_0);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK8_0;
     float max_abs = 0.0f;
@@ -45,7 +45,7 @@ void QuantizeWeightedQ8_0(const float* src, void* dst, int64_t n, const float* i
     return;
   }
   auto* blocks = static_cast<BlockQ8_0*>(dst);
-  const int64_t num_blocks = n / kQK8_0;
+  const int64_t num_blocks = BlockCount(n, kQK8_0);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK8_0;
     const float* imp = importance + b * kQK8_0;

@@ -13,7 +13,7 @@ namespace cratio::codec {
 
 void DequantizeQ8_K(const void* src, float* dst, int64_t n) {
   const auto* blocks = static_cast<const BlockQ8_K*>(src);  // [n / 256]
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   for (int64_t b = 0; b < num_blocks; ++b) {
     float* y = dst + b * kQK_K;
     for (int j = 0; j < kQK_K; ++j) y[j] = blocks[b].d * static_cast<float>(blocks[b].qs[j]);
@@ -22,7 +22,7 @@ void DequantizeQ8_K(const void* src, float* dst, int64_t n) {
 
 void QuantizeQ8_K(const float* src, void* dst, int64_t n) {
   auto* blocks = static_cast<BlockQ8_K*>(dst);
-  const int64_t num_blocks = n / kQK_K;
+  const int64_t num_blocks = BlockCount(n, kQK_K);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const float* x = src + b * kQK_K;
     BlockQ8_K& block = blocks[b];

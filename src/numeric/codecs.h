@@ -10,7 +10,16 @@
 
 #include <cstdint>
 
+#include "base/check.h"
+
 namespace cratio::codec {
+
+// Blocks in a row of n elements; a partial block is a caller bug (rows from files are checked
+// with RowFitsBlocks first).
+inline int64_t BlockCount(int64_t n, int64_t block_size) {
+  CRATIO_CHECK_MSG(n >= 0 && n % block_size == 0, "codec: row is not a whole number of blocks");
+  return n / block_size;
+}
 
 // Plain floats.
 void DequantizeF32(const void* src, float* dst, int64_t n);

@@ -53,7 +53,8 @@ TEST_P(GemmMatchesRef, ForTokenCountsAndOddRows) {
   const bool is_float = dtype == DType::kF32 || dtype == DType::kF16 || dtype == DType::kBF16;
   const int64_t col_options[] = {IsKQuant(dtype) ? 768 : (is_float ? 291 : 288),
                                  IsKQuant(dtype) ? 2048 : 2080};
-  const int64_t row_options[] = {13, 7};
+  // 37 rows = two 16-row outer-product tiles + 4 + 1.
+  const int64_t row_options[] = {13, 7, 37};
   uint32_t seed = 1234;
   for (int64_t cols : col_options) {
     for (int64_t rows : row_options) {

@@ -25,6 +25,17 @@ struct Q4_0Policy {
     const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(both, 4), mask);
     return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
   }
+  // Outer-product path: dword k of each row's qs gives elements 4k.. (low nibbles) and
+  // 16 + 4k.. (high nibbles).
+  static void Repack16(const uint8_t* block, int64_t w_row_bytes, __m512i groups[8]) {
+    __m512i d[4];
+    avx512::Transpose16x4(block + 2, w_row_bytes, d);
+    const __m512i mask = _mm512_set1_epi8(0x0F);
+    for (int k = 0; k < 4; ++k) {
+      groups[k] = _mm512_and_si512(d[k], mask);
+      groups[k + 4] = _mm512_and_si512(_mm512_srli_epi16(d[k], 4), mask);
+    }
+  }
   static uint16_t Scale(const uint8_t* block) {
     uint16_t d;
     std::memcpy(&d, block, 2);

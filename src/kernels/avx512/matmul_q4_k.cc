@@ -13,11 +13,14 @@ struct Q4_KPolicy {
   static constexpr bool kHasMins = true;
   struct Row {
     __m512i scales32;  // lanes 0-7 scales, 8-15 mins
+    __m128i mins16;    // the 8 mins as int16
   };
   static void Prepare(const uint8_t* block, Row& row) {
     alignas(16) uint8_t sm[16];
     UnpackScalesMinsK4(reinterpret_cast<const BlockQ4_K*>(block)->scales, sm);
-    row.scales32 = _mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(sm)));
+    const __m128i packed = _mm_load_si128(reinterpret_cast<const __m128i*>(sm));
+    row.scales32 = _mm512_cvtepu8_epi32(packed);
+    row.mins16 = _mm_cvtepu8_epi16(_mm_srli_si128(packed, 8));
   }
   // Elements 64k..64k+63: low nibbles of qs[32k..32k+31], then their high nibbles.
   static __m512i Values(const uint8_t* block, const Row&, int k) {
@@ -41,11 +44,7 @@ struct Q4_KPolicy {
   static float Dmin(const uint8_t* block) {
     return F16ToF32(reinterpret_cast<const BlockQ4_K*>(block)->dmin);
   }
-  static __m128i Mins16(const uint8_t* block) {
-    alignas(16) uint8_t sm[16];
-    UnpackScalesMinsK4(reinterpret_cast<const BlockQ4_K*>(block)->scales, sm);
-    return _mm_cvtepu8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(sm + 8)));
-  }
+  static __m128i Mins16(const Row& row) { return row.mins16; }
 };
 
 }  // namespace

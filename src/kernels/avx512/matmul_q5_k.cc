@@ -13,13 +13,16 @@ struct Q5_KPolicy {
   static constexpr bool kHasMins = true;
   struct Row {
     __m512i scales32;  // lanes 0-7 scales, 8-15 mins
+    __m128i mins16;    // the 8 mins as int16
     __m512i qh2;       // bytes 0-31: qh, bytes 32-63: qh >> 1 (bit 2k = 5th bit of chunk k)
   };
   static void Prepare(const uint8_t* block, Row& row) {
     const auto* blk = reinterpret_cast<const BlockQ5_K*>(block);
     alignas(16) uint8_t sm[16];
     UnpackScalesMinsK4(blk->scales, sm);
-    row.scales32 = _mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(sm)));
+    const __m128i packed = _mm_load_si128(reinterpret_cast<const __m128i*>(sm));
+    row.scales32 = _mm512_cvtepu8_epi32(packed);
+    row.mins16 = _mm_cvtepu8_epi16(_mm_srli_si128(packed, 8));
     const __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk->qh));
     row.qh2 = _mm512_inserti64x4(_mm512_castsi256_si512(qh), _mm256_srli_epi16(qh, 1), 1);
   }
@@ -48,11 +51,7 @@ struct Q5_KPolicy {
   static float Dmin(const uint8_t* block) {
     return F16ToF32(reinterpret_cast<const BlockQ5_K*>(block)->dmin);
   }
-  static __m128i Mins16(const uint8_t* block) {
-    alignas(16) uint8_t sm[16];
-    UnpackScalesMinsK4(reinterpret_cast<const BlockQ5_K*>(block)->scales, sm);
-    return _mm_cvtepu8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(sm + 8)));
-  }
+  static __m128i Mins16(const Row& row) { return row.mins16; }
 };
 
 }  // namespace

@@ -12,12 +12,19 @@ struct Q8_0Policy {
   static constexpr int kBlockBytes = sizeof(BlockQ8_0);
   static constexpr bool kNibbleOrder = false;
   static constexpr bool kWeightsSigned = true;
-  static constexpr int kOffset = 0;
+  static constexpr int kOffset = 128;  // outer-product path only (weights + 128)
   static __m512i LoadQs(const uint8_t* b0, const uint8_t* b1) {
     const __m256i q0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b0 + 2));
     const __m256i q1 =
         b1 ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b1 + 2)) : _mm256_setzero_si256();
     return _mm512_inserti64x4(_mm512_castsi256_si512(q0), q1, 1);
+  }
+  // Outer-product path: int8 weights made unsigned (w + 128), offset 128.
+  static void Repack16(const uint8_t* block, int64_t w_row_bytes, __m512i groups[8]) {
+    avx512::Transpose16x4(block + 2, w_row_bytes, groups);
+    avx512::Transpose16x4(block + 18, w_row_bytes, groups + 4);
+    const __m512i k80 = _mm512_set1_epi8(static_cast<char>(0x80));
+    for (int g = 0; g < 8; ++g) groups[g] = _mm512_xor_si512(groups[g], k80);
   }
   static uint16_t Scale(const uint8_t* block) {
     uint16_t d;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "kernels/avx512/q8_0_act_outer.h"
 #include "kernels/avx512/simd.h"
 #include "numeric/blocks.h"
 
@@ -125,6 +126,9 @@ inline void Q8ActRowTile(const uint8_t* w, int64_t w_row_bytes, const uint8_t* x
   }
 }
 
+// From this many tokens on, 16-row tiles use the outer-product kernel (q8_0_act_outer.h).
+inline constexpr int64_t kOuterMinTokens = 8;
+
 template <class P>
 inline void Q8ActGemm(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                       int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
@@ -132,6 +136,18 @@ inline void Q8ActGemm(const void* w, int64_t w_row_bytes, const void* xa, int64_
   const auto* wb = static_cast<const uint8_t*>(w);
   const auto* xb = static_cast<const uint8_t*>(xa);
   int64_t r = 0;
+  if (num_tokens >= kOuterMinTokens) {
+    for (; r + 16 <= num_rows; r += 16) {
+      OuterRows16<P>(wb + r * w_row_bytes, w_row_bytes, xb, xa_row_bytes, num_tokens, out + r,
+                     out_stride, cols);
+    }
+  } else if (num_tokens < 4) {
+    // Decode: 8 rows share each activation pair's preparation (8 + 8 + 8 registers).
+    for (; r + 8 <= num_rows; r += 8) {
+      Q8ActRowTile<P, 8>(wb + r * w_row_bytes, w_row_bytes, xb, xa_row_bytes, num_tokens, out + r,
+                         out_stride, cols);
+    }
+  }
   for (; r + 4 <= num_rows; r += 4) {
     Q8ActRowTile<P, 4>(wb + r * w_row_bytes, w_row_bytes, xb, xa_row_bytes, num_tokens, out + r,
                        out_stride, cols);

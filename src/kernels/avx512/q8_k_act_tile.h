@@ -19,7 +19,7 @@ namespace cratio::kernels::avx512 {
 //                                                  // sub-block, high 16 bits zero
 //   static float D(const uint8_t* block);
 //   kHasMins:  static float Dmin(const uint8_t* block);
-//              static __m128i Mins16(const uint8_t* block);  // 8 mins as int16
+//              static __m128i Mins16(const Row& row);  // 8 mins as int16
 //   !kHasMins: static __m256i Scales16(const uint8_t* block); // 16 scales as int16
 
 // out[t * out_stride + r] = Σ_c W[r, c] · x[t, c] for r < kRows, t < kTokens.
@@ -62,18 +62,25 @@ inline void Q8KActTile(const uint8_t* w, int64_t w_row_bytes, const uint8_t* xa,
         }
       }
     }
+    // Per token, once: the activation sums the offset / min terms need.
+    __m256i bsums[kTokens];
+    [[maybe_unused]] __m128i pair_sums16[kTokens];  // sums over sub-blocks of 32
+    for (int t = 0; t < kTokens; ++t) {
+      bsums[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb[t]->bsums));
+      if constexpr (P::kHasMins) {
+        const __m256i pair_sums = _mm256_madd_epi16(bsums[t], _mm256_set1_epi16(1));
+        pair_sums16[t] = _mm_packs_epi32(_mm256_castsi256_si128(pair_sums),
+                                         _mm256_extracti128_si256(pair_sums, 1));
+      }
+    }
     for (int r = 0; r < kRows; ++r) {
       const float d = P::D(blocks[r]);
       if constexpr (P::kHasMins) {
-        // - dmin · Σ_j m_j · Σ_{i in sub-block j} a_i, sub-blocks of 32 = bsum pairs.
+        // - dmin · Σ_j m_j · Σ_{i in sub-block j} a_i.
         const float dmin = P::Dmin(blocks[r]);
-        const __m128i mins16 = P::Mins16(blocks[r]);
+        const __m128i mins16 = P::Mins16(rows[r]);
         for (int t = 0; t < kTokens; ++t) {
-          const __m256i bsums = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb[t]->bsums));
-          const __m256i pair_sums = _mm256_madd_epi16(bsums, _mm256_set1_epi16(1));
-          const __m128i sums16 = _mm_packs_epi32(_mm256_castsi256_si128(pair_sums),
-                                                 _mm256_extracti128_si256(pair_sums, 1));
-          const __m128i msum = _mm_madd_epi16(mins16, sums16);
+          const __m128i msum = _mm_madd_epi16(mins16, pair_sums16[t]);
           const __m512 min_term = _mm512_zextps128_ps512(_mm_cvtepi32_ps(msum));
           acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum[r][t]), _mm512_set1_ps(d * xb[t]->d),
                                       acc[r][t]);
@@ -83,8 +90,7 @@ inline void Q8KActTile(const uint8_t* w, int64_t w_row_bytes, const uint8_t* xa,
         // Values were used as q (0..63); subtract 32 · Σ_j sc_j · Σ_{i in j} a_i.
         const __m256i sc16 = P::Scales16(blocks[r]);
         for (int t = 0; t < kTokens; ++t) {
-          const __m256i bsums = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb[t]->bsums));
-          const __m256i corr = _mm256_slli_epi32(_mm256_madd_epi16(sc16, bsums), 5);
+          const __m256i corr = _mm256_slli_epi32(_mm256_madd_epi16(sc16, bsums[t]), 5);
           const __m512i fixed = _mm512_sub_epi32(isum[r][t], _mm512_zextsi256_si512(corr));
           acc[r][t] =
               _mm512_fmadd_ps(_mm512_cvtepi32_ps(fixed), _mm512_set1_ps(d * xb[t]->d), acc[r][t]);

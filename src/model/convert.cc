@@ -293,12 +293,16 @@ Result<ModelFile> PrepareForFormat(const ModelFile& in, FileFormat format,
     out.tensors.push_back(std::move(e));
   }
 
-  if (format == FileFormat::kGguf && to_layout == "adjacent") {
+  const std::string arch = in.metadata.GetString("general.architecture").value_or("llama");
+  const std::string_view arch_default = arch == "llama" ? "adjacent" : "half";
+  if (format == FileFormat::kGguf && to_layout == arch_default) {
     out.metadata.Erase(kKeyRopeLayout);
   } else {
     out.metadata.Set(std::string(kKeyRopeLayout), MetaValue::Str(std::string(to_layout)));
   }
-  if (report->num_retyped > 0 || !out.metadata.Contains("general.file_type")) {
+  // An unchanged GGUF keeps its metadata exactly (so it re-writes bit-identically).
+  if (report->num_retyped > 0 ||
+      (format != in.format && !out.metadata.Contains("general.file_type"))) {
     const uint32_t file_type = LlamaFileType(MajorityWeightDType(out.tensors));
     if (const MetaValue* old = out.metadata.Find("general.file_type"); old && old->is_integer()) {
       MetaValue v = *old;  // keep the stored integer type

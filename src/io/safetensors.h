@@ -53,8 +53,9 @@ Result<ModelFile> ReadSafetensors(const std::string& path);
 bool LooksLikeSafetensors(const std::string& path);
 
 // Writes `model` as Hugging Face files: given a directory (created if needed) it writes
-// <dir>/model.safetensors and <dir>/config.json; given "<x>.safetensors" it writes that
-// file and config.json beside it. Tensors keep their bytes and get HF names; the header
+// <dir>/model.safetensors and <dir>/config.json (plus tokenizer.json and
+// tokenizer_config.json when the metadata holds a "llama" or "gpt2" tokenizer); given
+// "<x>.safetensors" it writes that file and the others beside it. Tensors keep their bytes and get HF names; the header
 // is padded so the data section starts 8-byte aligned. Each file is written atomically.
 // Only F32 / F16 / BF16 (and plain integer / F64) tensors can be stored: a quantized
 // tensor is InvalidInput naming it. Q/K rows are written as they are; the model's RoPE

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "io/hf_config.h"
@@ -291,6 +292,45 @@ TEST(SafetensorsWrite, RealStories260KSurvivesGgufToHfLayoutAndBack) {
     EXPECT_EQ(back->metadata.GetInt(key), gguf->metadata.GetInt(key)) << key;
   }
   EXPECT_EQ(back->metadata.GetInt("llama.vocab_size"), 512);
+  // The vocabulary travels as tokenizer.json: same tokens, types and special ids; scores
+  // come back as merge ranks, in the same order as the original scores.
+  for (const char* key : {"tokenizer.ggml.bos_token_id", "tokenizer.ggml.eos_token_id",
+                          "tokenizer.ggml.unknown_token_id"}) {
+    EXPECT_EQ(back->metadata.GetInt(key), gguf->metadata.GetInt(key)) << key;
+  }
+  EXPECT_EQ(back->metadata.GetString("tokenizer.ggml.model"), "llama");
+  const MetaArray* tokens = gguf->metadata.GetArray("tokenizer.ggml.tokens");
+  const MetaArray* types = gguf->metadata.GetArray("tokenizer.ggml.token_type");
+  const MetaArray* scores = gguf->metadata.GetArray("tokenizer.ggml.scores");
+  const MetaArray* tokens2 = back->metadata.GetArray("tokenizer.ggml.tokens");
+  const MetaArray* types2 = back->metadata.GetArray("tokenizer.ggml.token_type");
+  const MetaArray* scores2 = back->metadata.GetArray("tokenizer.ggml.scores");
+  ASSERT_NE(tokens2, nullptr);
+  ASSERT_EQ(tokens2->items.size(), tokens->items.size());
+  for (size_t i = 0; i < tokens->items.size(); ++i) {
+    EXPECT_EQ(tokens2->items[i], tokens->items[i]) << i;
+    EXPECT_EQ(types2->items[i].AsInt(), types->items[i].AsInt()) << i;
+  }
+  // Every multi-character piece is made by some merge, so it outranks every single
+  // character, which no merge makes.
+  double min_multi = 0, max_single = -1e30;
+  for (size_t i = 0; i < tokens->items.size(); ++i) {
+    if (*types->items[i].AsInt() != 1) continue;
+    const std::string& t = *tokens->items[i].AsString();
+    const size_t num_chars = std::count_if(t.begin(), t.end(), [](char ch) {
+      return (static_cast<uint8_t>(ch) & 0xC0) != 0x80;
+    });
+    const double sc = *scores2->items[i].AsDouble();
+    if (num_chars > 1) min_multi = std::min(min_multi, sc);
+    if (num_chars == 1) max_single = std::max(max_single, sc);
+    for (size_t b = i + 1; b < tokens->items.size(); b += 7) {
+      if (*types->items[b].AsInt() != 1) continue;
+      if (*scores->items[i].AsDouble() > *scores->items[b].AsDouble()) {
+        EXPECT_GE(sc, *scores2->items[b].AsDouble()) << i << " " << b;
+      }
+    }
+  }
+  EXPECT_GT(min_multi, max_single);
   ASSERT_EQ(back->tensors.size(), gguf->tensors.size());
   for (const TensorEntry& t : gguf->tensors) {
     const TensorEntry* r = back->FindTensor(t.name);

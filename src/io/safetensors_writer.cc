@@ -6,6 +6,7 @@
 #include "io/hf_config.h"
 #include "io/hf_names.h"
 #include "io/safetensors.h"
+#include "io/tokenizer_json.h"
 
 namespace cratio {
 namespace {
@@ -104,6 +105,12 @@ Status WriteSafetensors(const std::string& dir_or_file, const ModelFile& model) 
   }
   const bool tied = model.FindTensor("output.weight") == nullptr;
   CRATIO_ASSIGN_OR_RETURN(std::string config, HfConfigFromMetadata(meta, tied, main_dtype));
+  // tokenizer.json when the metadata carries a tokenizer cratio can describe in it.
+  std::optional<TokenizerJsonFiles> tokenizer;
+  const std::string tok_model = meta.GetString("tokenizer.ggml.model").value_or("");
+  if (meta.Contains("tokenizer.ggml.tokens") && (tok_model == "llama" || tok_model == "gpt2")) {
+    CRATIO_ASSIGN_OR_RETURN(tokenizer, TokenizerJsonFromMetadata(meta));
+  }
   CRATIO_ASSIGN_OR_RETURN(AtomicFileWriter w, AtomicFileWriter::Create(file.string()));
   uint8_t len[8];
   for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(uint64_t{text.size()} >> (8 * i));
@@ -114,6 +121,11 @@ Status WriteSafetensors(const std::string& dir_or_file, const ModelFile& model) 
     if (size > 0) CRATIO_RETURN_IF_ERROR(w.Write(t.view.data, size));
   }
   CRATIO_RETURN_IF_ERROR(w.Commit());
+  if (tokenizer) {
+    CRATIO_RETURN_IF_ERROR(WriteTextFile((dir / "tokenizer.json").string(), tokenizer->tokenizer_json));
+    CRATIO_RETURN_IF_ERROR(WriteTextFile((dir / "tokenizer_config.json").string(),
+                                         tokenizer->tokenizer_config_json));
+  }
   return WriteTextFile((dir / "config.json").string(), config);
 }
 

@@ -23,6 +23,17 @@ Result<Metadata> TokenizerMetadataFromJson(const nlohmann::ordered_json& tokeniz
 // Reads `path` (a tokenizer.json) and, when present beside it, tokenizer_config.json.
 Result<Metadata> ReadTokenizerJson(const std::string& path);
 
+// The inverse, for writers: tokenizer.json and tokenizer_config.json texts describing the
+// tokenizer.ggml.* metadata (models "llama" and "gpt2"). For "llama", merges are derived
+// from the scores as Hugging Face's converter does (every split of a piece into two
+// pieces, ranked by the piece's score), so reading the file back gives scores in the same
+// order, not the same values. InvalidInput when the metadata has no usable tokenizer.
+struct TokenizerJsonFiles {
+  std::string tokenizer_json;
+  std::string tokenizer_config_json;
+};
+Result<TokenizerJsonFiles> TokenizerJsonFromMetadata(const Metadata& metadata);
+
 // The pre-tokenizer name llama.cpp uses ("gpt-2", "llama3", "qwen2") for a Split regex
 // from tokenizer.json; "default" when the regex is not one cratio knows.
 std::string PreTokenizerNameForRegex(std::string_view regex);

@@ -129,6 +129,65 @@ TEST(TokenizerJson, SentencePieceStyleGetsScoresFromMergeRank) {
   EXPECT_FALSE(m->Contains("tokenizer.ggml.merges"));
 }
 
+TEST(TokenizerJson, ByteLevelMetadataWritesAndReadsBackUnchanged) {
+  Result<Metadata> m = TokenizerMetadataFromJson(ByteLevelTokenizer(kQwen2Regex), nullptr, "t");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  Result<TokenizerJsonFiles> files = TokenizerJsonFromMetadata(*m);
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  const Json tok = Json::parse(files->tokenizer_json);
+  const Json config = Json::parse(files->tokenizer_config_json);
+  Result<Metadata> back = TokenizerMetadataFromJson(tok, &config, "written");
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  for (const auto& [key, value] : m->entries()) {
+    const MetaValue* v = back->Find(key);
+    ASSERT_NE(v, nullptr) << key;
+    EXPECT_EQ(*v, value) << key;
+  }
+}
+
+TEST(TokenizerJson, SentencePieceMetadataWritesMergesFromScores) {
+  // pieces: ▁, t, h, e, ▁t (score -1), he (-2), ▁the (-3): merges in score order, and
+  // every split of a piece into two pieces counts (▁the = ▁t + he only; ▁th is absent).
+  Metadata m;
+  const std::vector<std::string> pieces = {"<unk>", "<s>", "</s>", "<0x41>", "\xe2\x96\x81",
+                                           "t", "h", "e", "\xe2\x96\x81t", "he",
+                                           "\xe2\x96\x81the"};
+  const std::vector<float> scores = {0, 0, 0, 0, -10, -11, -12, -13, -1, -2, -3};
+  const std::vector<int32_t> types = {2, 3, 3, 6, 1, 1, 1, 1, 1, 1, 1};
+  std::vector<MetaValue> t, s, y;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    t.push_back(MetaValue::Str(pieces[i]));
+    s.push_back(MetaValue::F32(scores[i]));
+    y.push_back(MetaValue::I32(types[i]));
+  }
+  m.Set("tokenizer.ggml.model", MetaValue::Str("llama"));
+  m.Set("tokenizer.ggml.tokens", MetaValue::Array(MetaType::kString, t));
+  m.Set("tokenizer.ggml.scores", MetaValue::Array(MetaType::kF32, s));
+  m.Set("tokenizer.ggml.token_type", MetaValue::Array(MetaType::kI32, y));
+  m.Set("tokenizer.ggml.bos_token_id", MetaValue::U32(1));
+  m.Set("tokenizer.ggml.eos_token_id", MetaValue::U32(2));
+  m.Set("tokenizer.ggml.unknown_token_id", MetaValue::U32(0));
+  Result<TokenizerJsonFiles> files = TokenizerJsonFromMetadata(m);
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  const Json tok = Json::parse(files->tokenizer_json);
+  EXPECT_EQ(tok["model"]["merges"],
+            Json::parse(R"([["\u2581", "t"], ["h", "e"], ["\u2581t", "he"]])"));
+  EXPECT_EQ(tok["model"]["byte_fallback"], true);
+  const Json config = Json::parse(files->tokenizer_config_json);
+  EXPECT_EQ(config["bos_token"], "<s>");
+  Result<Metadata> back = TokenizerMetadataFromJson(tok, &config, "written");
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(*back->Find("tokenizer.ggml.tokens"), *m.Find("tokenizer.ggml.tokens"));
+  EXPECT_EQ(*back->Find("tokenizer.ggml.token_type"), *m.Find("tokenizer.ggml.token_type"));
+  std::vector<double> back_scores;
+  for (const MetaValue& v : back->GetArray("tokenizer.ggml.scores")->items) {
+    back_scores.push_back(*v.AsDouble());
+  }
+  EXPECT_EQ(back_scores, (std::vector<double>{0, 0, 0, 0, -7, -8, -9, -10, 0, -1, -2}));
+  EXPECT_EQ(back->GetInt("tokenizer.ggml.bos_token_id"), 1);
+  EXPECT_EQ(back->GetBool("tokenizer.ggml.add_bos_token"), true);
+}
+
 TEST(TokenizerJson, ErrorsNameTheFileAndJsonPath) {
   Json j = SentencePieceStyleTokenizer();
   j["model"]["merges"][1] = 5;

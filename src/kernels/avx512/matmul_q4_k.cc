@@ -1,5 +1,6 @@
 // AVX-512 VNNI q4_k × q8_k gemm (the skeleton is in q8_k_act_tile.h).
 #include "kernels/avx512/avx512_kernels.h"
+#include "kernels/avx512/q8_k_act_outer.h"
 #include "kernels/avx512/q8_k_act_tile.h"
 #include "kernels/avx512/simd.h"
 #include "kernels/k_scales.h"
@@ -45,6 +46,41 @@ struct Q4_KPolicy {
     return F16ToF32(reinterpret_cast<const BlockQ4_K*>(block)->dmin);
   }
   static __m128i Mins16(const Row& row) { return row.mins16; }
+
+  // Outer-product path (q8_k_act_outer.h).
+  static constexpr int kSubBlock = 32;
+  static constexpr int kNumCorrPairs = 4;
+  static void Repack16(const uint8_t* block, int64_t w_row_bytes, avx512::KSuperRepack& out) {
+    RepackScalesMins(block, w_row_bytes, out);
+    const uint8_t* qs = reinterpret_cast<const BlockQ4_K*>(block)->qs;
+    const __m512i mask = _mm512_set1_epi8(0x0F);
+    for (int k = 0; k < 4; ++k) {
+      for (int h = 0; h < 2; ++h) {
+        __m512i d[4];
+        avx512::Transpose16x4(qs + 32 * k + 16 * h, w_row_bytes, d);
+        for (int q = 0; q < 4; ++q) {
+          out.groups[16 * k + 4 * h + q] = _mm512_and_si512(d[q], mask);
+          out.groups[16 * k + 8 + 4 * h + q] = _mm512_and_si512(_mm512_srli_epi16(d[q], 4), mask);
+        }
+      }
+    }
+  }
+  // Per row: fscale = d·sc_j, correction pairs = mins, correction scale = -dmin (q4_k and
+  // q5_k share the header layout d, dmin, scales).
+  static void RepackScalesMins(const uint8_t* block, int64_t w_row_bytes,
+                               avx512::KSuperRepack& out) {
+    for (int r = 0; r < 16; ++r) {
+      const auto* blk = reinterpret_cast<const BlockQ4_K*>(block + r * w_row_bytes);
+      uint8_t sm[16];
+      UnpackScalesMinsK4(blk->scales, sm);
+      const float d = _cvtsh_ss(blk->d);
+      for (int j = 0; j < 8; ++j) out.fscale[j][r] = d * sm[j];
+      for (int p = 0; p < 4; ++p)
+        out.corr_pairs[p][r] = avx512::PackI16Pair(sm[8 + 2 * p], sm[9 + 2 * p]);
+      out.corr_scale[r] = -_cvtsh_ss(blk->dmin);
+    }
+  }
+  static void ActPairs(const BlockQ8_K* x, int32_t pairs[8]) { avx512::PairSums32(x, pairs); }
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // AVX-512 VNNI q5_k × q8_k gemm: q4_k's nibbles plus the 5th bit from qh.
 #include "kernels/avx512/avx512_kernels.h"
+#include "kernels/avx512/q8_k_act_outer.h"
 #include "kernels/avx512/q8_k_act_tile.h"
 #include "kernels/avx512/simd.h"
 #include "kernels/k_scales.h"
@@ -52,6 +53,45 @@ struct Q5_KPolicy {
     return F16ToF32(reinterpret_cast<const BlockQ5_K*>(block)->dmin);
   }
   static __m128i Mins16(const Row& row) { return row.mins16; }
+
+  // Outer-product path (q8_k_act_outer.h): q4_k's repack plus the 5th bit, bit 2k (first
+  // 32 of chunk k) or 2k + 1 (second 32) of qh[l].
+  static constexpr int kSubBlock = 32;
+  static constexpr int kNumCorrPairs = 4;
+  static void Repack16(const uint8_t* block, int64_t w_row_bytes, avx512::KSuperRepack& out) {
+    for (int r = 0; r < 16; ++r) {
+      const auto* blk = reinterpret_cast<const BlockQ5_K*>(block + r * w_row_bytes);
+      uint8_t sm[16];
+      UnpackScalesMinsK4(blk->scales, sm);
+      const float d = _cvtsh_ss(blk->d);
+      for (int j = 0; j < 8; ++j) out.fscale[j][r] = d * sm[j];
+      for (int p = 0; p < 4; ++p)
+        out.corr_pairs[p][r] = avx512::PackI16Pair(sm[8 + 2 * p], sm[9 + 2 * p]);
+      out.corr_scale[r] = -_cvtsh_ss(blk->dmin);
+    }
+    const auto* blk0 = reinterpret_cast<const BlockQ5_K*>(block);
+    const __m512i mask = _mm512_set1_epi8(0x0F);
+    const __m512i one = _mm512_set1_epi8(0x01);
+    __m512i qh[2][4];
+    avx512::Transpose16x4(blk0->qh, w_row_bytes, qh[0]);
+    avx512::Transpose16x4(blk0->qh + 16, w_row_bytes, qh[1]);
+    for (int k = 0; k < 4; ++k) {
+      for (int h = 0; h < 2; ++h) {
+        __m512i d[4];
+        avx512::Transpose16x4(blk0->qs + 32 * k + 16 * h, w_row_bytes, d);
+        for (int q = 0; q < 4; ++q) {
+          const __m512i hb_lo =
+              _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(qh[h][q], 2 * k), one), 4);
+          const __m512i hb_hi =
+              _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(qh[h][q], 2 * k + 1), one), 4);
+          out.groups[16 * k + 4 * h + q] = _mm512_or_si512(_mm512_and_si512(d[q], mask), hb_lo);
+          out.groups[16 * k + 8 + 4 * h + q] =
+              _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(d[q], 4), mask), hb_hi);
+        }
+      }
+    }
+  }
+  static void ActPairs(const BlockQ8_K* x, int32_t pairs[8]) { avx512::PairSums32(x, pairs); }
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 // AVX-512 VNNI q6_k × q8_k gemm: 6-bit values used unsigned, the -32 offset applied once
 // per super-block through the activation block sums.
 #include "kernels/avx512/avx512_kernels.h"
+#include "kernels/avx512/q8_k_act_outer.h"
 #include "kernels/avx512/q8_k_act_tile.h"
 #include "kernels/avx512/simd.h"
 #include "numeric/half.h"
@@ -52,6 +53,49 @@ struct Q6_KPolicy {
   static __m256i Scales16(const uint8_t* block) {
     return _mm256_cvtepi8_epi16(_mm_loadu_si128(
         reinterpret_cast<const __m128i*>(reinterpret_cast<const BlockQ6_K*>(block)->scales)));
+  }
+
+  // Outer-product path (q8_k_act_outer.h): values used as q (0..63); correction
+  // -32·d·Σ_j sc_j·bsum_j over the 16 sub-blocks of 16.
+  static constexpr int kSubBlock = 16;
+  static constexpr int kNumCorrPairs = 8;
+  static void Repack16(const uint8_t* block, int64_t w_row_bytes, avx512::KSuperRepack& out) {
+    for (int r = 0; r < 16; ++r) {
+      const auto* blk = reinterpret_cast<const BlockQ6_K*>(block + r * w_row_bytes);
+      const float d = _cvtsh_ss(blk->d);
+      for (int j = 0; j < 16; ++j) out.fscale[j][r] = d * blk->scales[j];
+      for (int p = 0; p < 8; ++p) {
+        out.corr_pairs[p][r] = avx512::PackI16Pair(blk->scales[2 * p], blk->scales[2 * p + 1]);
+      }
+      out.corr_scale[r] = -32.0f * d;
+    }
+    const auto* blk0 = reinterpret_cast<const BlockQ6_K*>(block);
+    const __m512i mask = _mm512_set1_epi8(0x0F);
+    const __m512i three = _mm512_set1_epi8(0x03);
+    for (int n = 0; n < 2; ++n) {
+      __m512i qh[2][4];  // [l / 16][dword]: qh bytes 32n + 16·h2 + 4q..
+      avx512::Transpose16x4(blk0->qh + 32 * n, w_row_bytes, qh[0]);
+      avx512::Transpose16x4(blk0->qh + 32 * n + 16, w_row_bytes, qh[1]);
+      for (int m = 0; m < 4; ++m) {
+        __m512i d[4];
+        avx512::Transpose16x4(blk0->ql + 64 * n + 16 * m, w_row_bytes, d);
+        const int h2 = m % 2;
+        const int k_lo = m / 2, k_hi = 2 + m / 2;  // which 32-element quarter of the half
+        for (int q = 0; q < 4; ++q) {
+          const __m512i hb_lo =
+              _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(qh[h2][q], 2 * k_lo), three), 4);
+          const __m512i hb_hi =
+              _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(qh[h2][q], 2 * k_hi), three), 4);
+          out.groups[32 * n + 8 * k_lo + 4 * h2 + q] =
+              _mm512_or_si512(_mm512_and_si512(d[q], mask), hb_lo);
+          out.groups[32 * n + 8 * k_hi + 4 * h2 + q] =
+              _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(d[q], 4), mask), hb_hi);
+        }
+      }
+    }
+  }
+  static void ActPairs(const BlockQ8_K* x, int32_t pairs[8]) {
+    std::memcpy(pairs, x->bsums, 32);  // (bsum_{2p}, bsum_{2p+1}) as int16 pairs
   }
 };
 

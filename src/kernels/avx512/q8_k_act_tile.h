@@ -4,6 +4,7 @@
 // vpmaddwd (every 4-product lane sum fits in int16), one float update per super-block.
 #pragma once
 
+#include "kernels/avx512/q8_k_act_outer.h"
 #include "kernels/avx512/simd.h"
 #include "numeric/blocks.h"
 
@@ -119,6 +120,9 @@ inline void Q8KActRows(const uint8_t* w, int64_t w_row_bytes, const uint8_t* xa,
   }
 }
 
+// From this many tokens on, 16-row tiles use the outer-product kernel (q8_k_act_outer.h).
+inline constexpr int64_t kOuterKMinTokens = 8;
+
 template <class P>
 inline void Q8KActGemm(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                        int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
@@ -126,6 +130,12 @@ inline void Q8KActGemm(const void* w, int64_t w_row_bytes, const void* xa, int64
   const auto* wb = static_cast<const uint8_t*>(w);
   const auto* xb = static_cast<const uint8_t*>(xa);
   int64_t r = 0;
+  if (num_tokens >= kOuterKMinTokens) {
+    for (; r + 16 <= num_rows; r += 16) {
+      OuterKRows16<P>(wb + r * w_row_bytes, w_row_bytes, xb, xa_row_bytes, num_tokens, out + r,
+                      out_stride, cols);
+    }
+  }
   if (num_tokens >= 4) {
     // Prefill: 2 rows × 4 tokens keeps 16 accumulators plus the unpacked weights in
     // registers.

@@ -130,6 +130,11 @@ Result<Metadata> TokenizerMetadataFromJson(const Json& j, const Json* config,
   }
   if (by_id.empty()) return bad("model.vocab", "is empty");
   const int64_t vocab_size = by_id.rbegin()->first + 1;
+  // Holes become placeholder tokens; a few are padding, millions are a corrupt file.
+  if (vocab_size > 2 * static_cast<int64_t>(by_id.size()) + 1024) {
+    return InvalidInput("tokenizer.json '{}': token ids reach {} but only {} tokens are "
+                        "defined", source, vocab_size - 1, by_id.size());
+  }
   std::vector<std::string> tokens(static_cast<size_t>(vocab_size));
   std::vector<int32_t> types(static_cast<size_t>(vocab_size), kTypeNormal);
   for (int64_t id = 0; id < vocab_size; ++id) {

@@ -212,6 +212,13 @@ TEST(TokenizerJson, ErrorsNameTheFileAndJsonPath) {
   EXPECT_NE(m.status().message().find("reuses id 5"), std::string::npos) << m.status().message();
 
   j = SentencePieceStyleTokenizer();
+  j["model"]["vocab"]["t"] = 16000000;
+  m = TokenizerMetadataFromJson(j, nullptr, "t.json");
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("ids reach 16000000 but only 12 tokens"),
+            std::string::npos) << m.status().message();
+
+  j = SentencePieceStyleTokenizer();
   j["model"]["type"] = "Unigram";
   m = TokenizerMetadataFromJson(j, nullptr, "t.json");
   ASSERT_FALSE(m.ok());

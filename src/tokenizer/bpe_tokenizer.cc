@@ -181,11 +181,15 @@ std::string BpeTokenizer::TokenToPiece(int32_t id) const {
     }
     case TokenType::kUserDefined:
       return text;
+    case TokenType::kByte: {
+      // "<0xNN>" byte-fallback tokens (Gemma-style vocabularies); llama.cpp drops them.
+      const int byte = ByteTokenValue(text);
+      return byte < 0 ? std::string() : std::string(1, static_cast<char>(byte));
+    }
     case TokenType::kControl:
     case TokenType::kUnknown:
     case TokenType::kUnused:
     case TokenType::kUndefined:
-    case TokenType::kByte:
       return {};
   }
   return {};

@@ -113,6 +113,15 @@ TEST(BpeTokenizer, DecodeInvertsTheByteMapping) {
   EXPECT_EQ(tok->TokenToPiece(0xF0), "\xF0");  // a partial UTF-8 sequence
 }
 
+TEST(BpeTokenizer, ByteTypeTokensDecodeToTheirByte) {
+  TokenizerSpec spec = BpeSpec({}, {"<0x41>"});
+  spec.token_types.assign(spec.tokens.size(), static_cast<int32_t>(TokenType::kNormal));
+  spec.token_types[256] = static_cast<int32_t>(TokenType::kByte);
+  auto tok = Make(spec);
+  EXPECT_EQ(tok->TokenToPiece(256), "A");
+  EXPECT_EQ(tok->Decode({'x', 256}), "xA");
+}
+
 TEST(BpeTokenizer, RejectsMalformedMergesAndUnknownPreTokenizers) {
   TokenizerSpec spec = BpeSpec({"h e"});
   spec.merges.push_back("nospace");

@@ -51,26 +51,6 @@ std::string ReplaceSpaces(std::string_view text) {
   return out;
 }
 
-// "<0x41>" -> 0x41; -1 if `text` is not a byte token spelling.
-int ParseByteToken(std::string_view text) {
-  if (text.size() != 6 || text.substr(0, 3) != "<0x" || text[5] != '>') return -1;
-  int value = 0;
-  for (const char c : text.substr(3, 2)) {
-    int digit;
-    if (c >= '0' && c <= '9') {
-      digit = c - '0';
-    } else if (c >= 'A' && c <= 'F') {
-      digit = c - 'A' + 10;
-    } else if (c >= 'a' && c <= 'f') {
-      digit = c - 'a' + 10;
-    } else {
-      return -1;
-    }
-    value = value * 16 + digit;
-  }
-  return value;
-}
-
 }  // namespace
 
 SpmTokenizer::SpmTokenizer(TokenizerSpec spec) : Tokenizer(std::move(spec)), vocab_(spec_) {
@@ -226,7 +206,7 @@ std::string SpmTokenizer::TokenToPiece(int32_t id) const {
     case TokenType::kUserDefined:
       return text;
     case TokenType::kByte: {
-      const int byte = ParseByteToken(text);
+      const int byte = ByteTokenValue(text);
       return byte < 0 ? std::string() : std::string(1, static_cast<char>(byte));
     }
     case TokenType::kControl:

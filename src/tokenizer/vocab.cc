@@ -60,6 +60,25 @@ std::vector<TextFragment> Vocab::SplitOnSpecialTokens(std::string_view text,
   return fragments;
 }
 
+int ByteTokenValue(std::string_view text) {
+  if (text.size() != 6 || text.substr(0, 3) != "<0x" || text[5] != '>') return -1;
+  int value = 0;
+  for (const char c : text.substr(3, 2)) {
+    int digit;
+    if (c >= '0' && c <= '9') {
+      digit = c - '0';
+    } else if (c >= 'A' && c <= 'F') {
+      digit = c - 'A' + 10;
+    } else if (c >= 'a' && c <= 'f') {
+      digit = c - 'a' + 10;
+    } else {
+      return -1;
+    }
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
 Status ValidateTokenizerSpec(TokenizerSpec* spec) {
   const size_t num_tokens = spec->tokens.size();
   if (num_tokens == 0) return InvalidInput("tokenizer: the vocabulary is empty");

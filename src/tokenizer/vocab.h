@@ -72,6 +72,9 @@ class Vocab {
   std::vector<int32_t> special_ids_;
 };
 
+// The byte a byte token spells ("<0x41>" -> 0x41), or -1 if `text` is no such spelling.
+int ByteTokenValue(std::string_view text);
+
 // Checks what every tokenizer relies on: a non-empty vocabulary without duplicates,
 // scores / token types of the vocabulary's length, token types in range, special ids in
 // range, BOS / EOS present when they are to be added. Empty token strings are renamed

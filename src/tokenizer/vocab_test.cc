@@ -43,10 +43,11 @@ TokenizerSpec Spec(std::vector<std::string> tokens, std::vector<int32_t> types =
 
 TEST(Vocab, FindsEveryTokenAndNothingElse) {
   TokenizerSpec spec;
-  for (int i = 0; i < 5000; ++i) spec.tokens.push_back("t" + std::to_string(i));
+  spec.add_bos = false;
+  for (int i = 0; i < 5000; ++i) spec.tokens.push_back(fmt::format("t{}", i));
   ASSERT_TRUE(ValidateTokenizerSpec(&spec).ok());
   Vocab vocab(spec);
-  for (int i = 0; i < 5000; ++i) EXPECT_EQ(vocab.Find("t" + std::to_string(i)), i);
+  for (int i = 0; i < 5000; ++i) EXPECT_EQ(vocab.Find(fmt::format("t{}", i)), i);
   EXPECT_EQ(vocab.Find("t5000"), -1);
   EXPECT_EQ(vocab.Find(""), -1);
   EXPECT_EQ(vocab.Find("a much longer text than any token"), -1);
@@ -110,6 +111,16 @@ TEST(ValidateTokenizerSpec, RenamesEmptyTokensAsLlamaCppDoes) {
   TokenizerSpec spec = Spec({"a", "", "b"});
   ASSERT_TRUE(ValidateTokenizerSpec(&spec).ok());
   EXPECT_EQ(spec.tokens[1], "[EMPTY_1]");
+}
+
+TEST(ByteTokenValue, ParsesOnlyTheSixCharacterSpelling) {
+  EXPECT_EQ(ByteTokenValue("<0x00>"), 0);
+  EXPECT_EQ(ByteTokenValue("<0x0A>"), 10);
+  EXPECT_EQ(ByteTokenValue("<0xff>"), 255);
+  EXPECT_EQ(ByteTokenValue("<0xFF>"), 255);
+  EXPECT_EQ(ByteTokenValue("<0x1G>"), -1);
+  EXPECT_EQ(ByteTokenValue("<0x100>"), -1);
+  EXPECT_EQ(ByteTokenValue("0x41"), -1);
 }
 
 TEST(CreateTokenizer, RejectsUnknownModels) {

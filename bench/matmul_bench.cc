@@ -55,6 +55,21 @@ void MatmulArgs(benchmark::internal::Benchmark* b) {
 }
 BENCHMARK(BM_Matmul)->Apply(MatmulArgs);
 
+// Activation conversion alone (one token of `cols` values), per activation format.
+void BM_ConvertAct(benchmark::State& state) {
+  const DType weight = kDTypes[state.range(0)];
+  const int64_t cols = state.range(1);
+  const MatmulKernel& k = GetKernelTable().matmul_for(weight);
+  const auto x = kernels::testing::RandomFloats(cols, 3);
+  std::vector<uint8_t> xa(cols * 4);
+  for (auto _ : state) {
+    k.convert_act(x.data(), xa.data(), cols);
+    benchmark::DoNotOptimize(xa.data());
+  }
+  state.SetLabel(std::string(DTypeName(k.act_dtype)));
+}
+BENCHMARK(BM_ConvertAct)->ArgNames({"dtype", "cols"})->Args({4, 2048})->Args({10, 2048});
+
 }  // namespace
 }  // namespace cratio
 

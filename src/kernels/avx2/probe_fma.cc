@@ -1,7 +1,7 @@
 // AVX2 peak-FLOP probe: 12 independent ymm FMA chains, all in registers.
-#include <immintrin.h>
-
 #include "kernels/probe_fma.h"
+
+#include <immintrin.h>
 
 namespace cratio::kernels {
 

@@ -40,10 +40,10 @@ struct Q4_KPolicy {
     return _mm512_permutexvar_epi32(idx, row.scales32);
   }
   static float D(const uint8_t* block) {
-    return F16ToF32(reinterpret_cast<const BlockQ4_K*>(block)->d);
+    return _cvtsh_ss(reinterpret_cast<const BlockQ4_K*>(block)->d);
   }
   static float Dmin(const uint8_t* block) {
-    return F16ToF32(reinterpret_cast<const BlockQ4_K*>(block)->dmin);
+    return _cvtsh_ss(reinterpret_cast<const BlockQ4_K*>(block)->dmin);
   }
   static __m128i Mins16(const Row& row) { return row.mins16; }
 

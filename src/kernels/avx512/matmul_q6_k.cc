@@ -48,7 +48,7 @@ struct Q6_KPolicy {
     return _mm512_permutexvar_epi32(idx, row.scales32);
   }
   static float D(const uint8_t* block) {
-    return F16ToF32(reinterpret_cast<const BlockQ6_K*>(block)->d);
+    return _cvtsh_ss(reinterpret_cast<const BlockQ6_K*>(block)->d);
   }
   static __m256i Scales16(const uint8_t* block) {
     return _mm256_cvtepi8_epi16(_mm_loadu_si128(

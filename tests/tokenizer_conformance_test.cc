@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "io/llama2c.h"
 #include "io/model_file.h"
 #include "model/tokenizer_loader.h"
 #include "testing/test_data.h"
@@ -125,6 +126,27 @@ TEST(TokenizerRealVocab, Stories260KEncodesAndDecodesOnceUponATime) {
   std::string streamed;
   for (size_t i = 1; i < ids->size(); ++i) streamed += (*tok)->TokenToPiece((*ids)[i]);
   EXPECT_EQ(streamed, " " + text);  // pieces keep the space prefix; Decode drops it
+}
+
+// llama2.c's tokenizer.bin holds the same LLaMA vocabulary (read by another path: no GGUF,
+// "▁" restored from spaces), so it must reproduce the LLaMA SentencePiece vectors too.
+TEST(TokenizerRealVocab, Llama2cTokenizerBinMatchesTheLlamaSpmVectors) {
+  CRATIO_REQUIRE_DATA_FILE("tokenizer/llama2c/tokenizer.bin");
+  CRATIO_REQUIRE_DATA_FILE("tokenizer/ggml-vocab-llama-spm.gguf");
+  Result<Metadata> md = ReadLlama2cTokenizer(testing::DataPath("tokenizer/llama2c/tokenizer.bin"));
+  ASSERT_TRUE(md.ok()) << md.status().message();
+  Result<TokenizerSpec> spec = TokenizerSpecFromMetadata(*md);
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  Result<std::unique_ptr<Tokenizer>> tok = CreateTokenizer(std::move(spec).value());
+  ASSERT_TRUE(tok.ok()) << tok.status().message();
+  const Conformance& c = Load("ggml-vocab-llama-spm.gguf");
+  ASSERT_TRUE(c.error.empty()) << c.error;
+  ASSERT_EQ(c.inputs.size(), static_cast<size_t>(kNumCases));
+  for (int i = 0; i < kNumCases; ++i) {
+    Result<std::vector<int32_t>> ids = (*tok)->Encode(c.inputs[i], /*add_special=*/false);
+    ASSERT_TRUE(ids.ok()) << ids.status().message();
+    EXPECT_EQ(*ids, c.expected[i]) << "case " << i << ": '" << c.inputs[i] << "'";
+  }
 }
 
 // All of WikiText-2 test (1.2 MB) through both vocabularies: it exercises the linear-time

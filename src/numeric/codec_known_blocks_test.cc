@@ -15,13 +15,13 @@
 namespace cratio {
 namespace {
 
-constexpr uint16_t kHalfOne = 0x3c00;      // 1.0
-constexpr uint16_t kHalfHalf = 0x3800;     // 0.5
-constexpr uint16_t kHalfQuarter = 0x3400;  // 0.25
-constexpr uint16_t kHalfEighth = 0x3000;   // 0.125
+constexpr uint16_t kHalfOne = 0x3c00;        // 1.0
+constexpr uint16_t kHalfHalf = 0x3800;       // 0.5
+constexpr uint16_t kHalfQuarter = 0x3400;    // 0.25
+constexpr uint16_t kHalfEighth = 0x3000;     // 0.125
 constexpr uint16_t kHalfSixteenth = 0x2c00;  // 0.0625
-constexpr uint16_t kHalfTwo = 0x4000;      // 2.0
-constexpr uint16_t kHalfMinusOne = 0xbc00; // -1.0
+constexpr uint16_t kHalfTwo = 0x4000;        // 2.0
+constexpr uint16_t kHalfMinusOne = 0xbc00;   // -1.0
 
 std::vector<float> Decode(DType dtype, const void* block, int n) {
   std::vector<float> y(static_cast<size_t>(n));
@@ -136,7 +136,8 @@ TEST(KnownBlocks, Q3_KUsesSixBitScalesAndTheHighBitMask) {
   for (int j = 0; j < 16; ++j) {
     const int low = biased[j] & 0xF;
     b.scales[j % 8] = static_cast<uint8_t>(b.scales[j % 8] | (j < 8 ? low : low << 4));
-    b.scales[8 + j % 4] = static_cast<uint8_t>(b.scales[8 + j % 4] | ((biased[j] >> 4) << (2 * (j / 4))));
+    b.scales[8 + j % 4] =
+        static_cast<uint8_t>(b.scales[8 + j % 4] | ((biased[j] >> 4) << (2 * (j / 4))));
   }
   for (int i = 0; i < 32; ++i) b.hmask[i] = static_cast<uint8_t>(i * 29 + 3);
   for (int i = 0; i < 64; ++i) b.qs[i] = static_cast<uint8_t>(i * 53 + 7);
@@ -243,7 +244,8 @@ TEST(KnownBlocks, Q8_KUsesAFloatScale) {
   for (int j = 0; j < 256; ++j) b.qs[j] = static_cast<int8_t>((j * 7) % 255 - 127);
   std::memset(b.bsums, 0, sizeof(b.bsums));
   const auto y = Decode(DType::kQ8_K, &b, 256);
-  for (int e = 0; e < 256; ++e) EXPECT_EQ(y[e], 0.5f * static_cast<float>((e * 7) % 255 - 127)) << e;
+  for (int e = 0; e < 256; ++e)
+    EXPECT_EQ(y[e], 0.5f * static_cast<float>((e * 7) % 255 - 127)) << e;
 }
 
 TEST(KnownBlocks, DecodingSeveralBlocksConcatenatesThem) {

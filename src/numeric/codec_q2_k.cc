@@ -54,9 +54,8 @@ void QuantizeSuperBlock(const float* x, BlockQ2_K* block) {
   float max_min = 0.0f;
   for (int j = 0; j < kNumSub; ++j) {
     for (int i = 0; i < 16; ++i) weights[i] = std::fabs(x[16 * j + i]);
-    sub_scales[j] =
-        quant::AffineScaleSearch(16, 3, x + 16 * j, weights, search, levels + 16 * j, scratch,
-                                 &sub_mins[j]);
+    sub_scales[j] = quant::AffineScaleSearch(16, 3, x + 16 * j, weights, search, levels + 16 * j,
+                                             scratch, &sub_mins[j]);
     max_scale = std::max(max_scale, sub_scales[j]);
     max_min = std::max(max_min, sub_mins[j]);
   }

@@ -90,7 +90,8 @@ void DequantizeQ3_K(const void* src, float* dst, int64_t n) {
     for (int half = 0; half < kQK_K; half += 128) {
       for (int shift = 0; shift < 8; shift += 2) {
         for (int part = 0; part < 2; ++part) {
-          const float dl = d_all * static_cast<float>(kscales::Q3ScaleBiased(sub++, block.scales) - 32);
+          const float dl =
+              d_all * static_cast<float>(kscales::Q3ScaleBiased(sub++, block.scales) - 32);
           for (int l = 0; l < 16; ++l) {
             const int idx = 16 * part + l;
             const int level = ((q[idx] >> shift) & 3) - ((block.hmask[idx] & mask) ? 0 : 4);

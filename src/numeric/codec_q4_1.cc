@@ -70,8 +70,7 @@ void QuantizeWeightedQ4_1(const float* src, void* dst, int64_t n, const float* i
     uint8_t levels[kQK4_1];
     uint8_t scratch[kQK4_1];
     float min = 0.0f;
-    const float d =
-        quant::AffineScaleSearch(kQK4_1, 15, x, weights, search, levels, scratch, &min);
+    const float d = quant::AffineScaleSearch(kQK4_1, 15, x, weights, search, levels, scratch, &min);
     BlockQ4_1 searched;
     searched.d = F32ToF16(d);
     searched.m = F32ToF16(-min);

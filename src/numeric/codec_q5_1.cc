@@ -89,8 +89,7 @@ void QuantizeWeightedQ5_1(const float* src, void* dst, int64_t n, const float* i
     uint8_t levels[kQK5_1];
     uint8_t scratch[kQK5_1];
     float min = 0.0f;
-    const float d =
-        quant::AffineScaleSearch(kQK5_1, 31, x, weights, search, levels, scratch, &min);
+    const float d = quant::AffineScaleSearch(kQK5_1, 31, x, weights, search, levels, scratch, &min);
     BlockQ5_1 searched;
     searched.d = F32ToF16(d);
     searched.m = F32ToF16(-min);

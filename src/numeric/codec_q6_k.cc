@@ -42,7 +42,8 @@ void EncodeSuperBlock(const float* x, const float* importance, BlockQ6_K* block)
   const float inv = -128.0f / max_signed;
   block->d = F32ToF16(1.0f / inv);
   for (int j = 0; j < kNumSub; ++j) {
-    block->scales[j] = static_cast<int8_t>(std::clamp(quant::NearestInt(inv * sub_scales[j]), -128, 127));
+    block->scales[j] =
+        static_cast<int8_t>(std::clamp(quant::NearestInt(inv * sub_scales[j]), -128, 127));
   }
   const float d = F16ToF32(block->d);
   for (int j = 0; j < kNumSub; ++j) {

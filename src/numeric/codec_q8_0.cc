@@ -30,7 +30,8 @@ void QuantizeQ8_0(const float* src, void* dst, int64_t n) {
     const float d = max_abs / 127.0f;
     const float inv_d = d != 0.0f ? 1.0f / d : 0.0f;
     blocks[b].d = F32ToF16(d);
-    for (int j = 0; j < kQK8_0; ++j) blocks[b].qs[j] = static_cast<int8_t>(std::round(x[j] * inv_d));
+    for (int j = 0; j < kQK8_0; ++j)
+      blocks[b].qs[j] = static_cast<int8_t>(std::round(x[j] * inv_d));
   }
 }
 

@@ -22,11 +22,11 @@ constexpr int kNumRows = 8;
 // rows of 4096 (docs/DTYPES.md) plus 3-5 %.
 const std::map<DType, double>& RelativeRmseBounds() {
   static const auto* bounds = new std::map<DType, double>{
-      {DType::kF32, 0.0},      {DType::kF64, 0.0},      {DType::kF16, 0.00025},
-      {DType::kBF16, 0.0018},  {DType::kQ8_0, 0.0056},  {DType::kQ8_K, 0.0075},
-      {DType::kQ6_K, 0.0187},  {DType::kQ5_K, 0.038},   {DType::kQ5_1, 0.0405},
-      {DType::kQ5_0, 0.0452}, {DType::kQ4_K, 0.075},   {DType::kQ4_1, 0.0825},
-      {DType::kQ4_0, 0.0905},  {DType::kQ3_K, 0.157},   {DType::kQ2_K, 0.31},
+      {DType::kF32, 0.0},     {DType::kF64, 0.0},     {DType::kF16, 0.00025},
+      {DType::kBF16, 0.0018}, {DType::kQ8_0, 0.0056}, {DType::kQ8_K, 0.0075},
+      {DType::kQ6_K, 0.0187}, {DType::kQ5_K, 0.038},  {DType::kQ5_1, 0.0405},
+      {DType::kQ5_0, 0.0452}, {DType::kQ4_K, 0.075},  {DType::kQ4_1, 0.0825},
+      {DType::kQ4_0, 0.0905}, {DType::kQ3_K, 0.157},  {DType::kQ2_K, 0.31},
   };
   return *bounds;
 }
@@ -50,7 +50,8 @@ TEST(CodecRoundTrip, GaussianRowsStayWithinTheDocumentedBound) {
   for (const DTypeInfo& info : AllDTypes()) {
     if (info.quantize_row == nullptr) continue;
     const auto bound = RelativeRmseBounds().find(info.dtype);
-    ASSERT_NE(bound, RelativeRmseBounds().end()) << info.name << " has codecs but no documented bound";
+    ASSERT_NE(bound, RelativeRmseBounds().end())
+        << info.name << " has codecs but no documented bound";
     for (int r = 0; r < kNumRows; ++r) {
       const auto x = testing::GaussianRow(kRowLength, 1000 + r);
       const RoundTrip rt = Encode(info, x);
@@ -61,8 +62,8 @@ TEST(CodecRoundTrip, GaussianRowsStayWithinTheDocumentedBound) {
 
 TEST(CodecRoundTrip, MoreBitsGiveSmallerErrors) {
   // Within each family, error falls as bits per weight rise.
-  const DType k_family[] = {DType::kQ2_K, DType::kQ3_K, DType::kQ4_K, DType::kQ5_K, DType::kQ6_K,
-                            DType::kQ8_K};
+  const DType k_family[] = {DType::kQ2_K, DType::kQ3_K, DType::kQ4_K,
+                            DType::kQ5_K, DType::kQ6_K, DType::kQ8_K};
   const DType legacy[] = {DType::kQ4_0, DType::kQ4_1, DType::kQ5_0, DType::kQ5_1, DType::kQ8_0};
   const auto x = testing::GaussianRow(kRowLength, 77);
   for (const auto& family : {std::vector<DType>(std::begin(k_family), std::end(k_family)),
@@ -88,7 +89,8 @@ TEST(CodecRoundTrip, ZeroRowsDecodeToZeros) {
   for (const DTypeInfo& info : AllDTypes()) {
     if (info.quantize_row == nullptr) continue;
     const RoundTrip rt = Encode(info, zeros);
-    for (size_t i = 0; i < zeros.size(); ++i) ASSERT_EQ(rt.decoded[i], 0.0f) << info.name << " " << i;
+    for (size_t i = 0; i < zeros.size(); ++i)
+      ASSERT_EQ(rt.decoded[i], 0.0f) << info.name << " " << i;
   }
 }
 
@@ -144,8 +146,10 @@ TEST(CodecRoundTripDeathTest, PartialBlocksAreACallerBug) {
   // instead of leaving the tail of the output unwritten.
   std::vector<float> x(64, 1.0f);
   std::vector<uint8_t> bytes(1024);
-  EXPECT_DEATH(GetDTypeInfo(DType::kQ4_0).quantize_row(x.data(), bytes.data(), 33), "whole number of blocks");
-  EXPECT_DEATH(GetDTypeInfo(DType::kQ4_K).dequantize_row(bytes.data(), x.data(), 32), "whole number of blocks");
+  EXPECT_DEATH(GetDTypeInfo(DType::kQ4_0).quantize_row(x.data(), bytes.data(), 33),
+               "whole number of blocks");
+  EXPECT_DEATH(GetDTypeInfo(DType::kQ4_K).dequantize_row(bytes.data(), x.data(), 32),
+               "whole number of blocks");
 }
 
 TEST(CodecRoundTrip, Q8_KBsumsAreTheSumsOfEachSixteen) {

@@ -57,7 +57,8 @@ TEST(WeightedQuantization, LowersTheWeightedErrorOnSkewedImportance) {
       const auto x = testing::GaussianRow(kRowLength, 100 + r);
       const auto importance = SkewedImportance(kRowLength, 200 + r);
       const double plain = WeightedError(x, Quantize(info, x, nullptr).decoded, importance);
-      const double weighted = WeightedError(x, Quantize(info, x, importance.data()).decoded, importance);
+      const double weighted =
+          WeightedError(x, Quantize(info, x, importance.data()).decoded, importance);
       // Measured ratios are 0.27 (q2_k) to 0.55 (q5_0); 0.8 leaves room yet catches a no-op.
       EXPECT_LT(weighted, 0.8 * plain) << info.name << " row " << r;
     }

@@ -17,7 +17,7 @@ using namespace codec;  // NOLINT: the table below names every codec
 
 // clang-format off
 constexpr std::array<DTypeInfo, 18> kTable = {{
-  // dtype         name    block  bytes                 quantized  dequantize       quantize       weighted
+  // dtype        name    block   bytes per block      quantized dequantize      quantize      weighted
   {DType::kF32,  "f32",  1,     4,                    false, DequantizeF32,  QuantizeF32,  QuantizeWeightedF32},
   {DType::kF16,  "f16",  1,     2,                    false, DequantizeF16,  QuantizeF16,  QuantizeWeightedF16},
   {DType::kQ4_0, "q4_0", kQK4_0, sizeof(BlockQ4_0),   true,  DequantizeQ4_0, QuantizeQ4_0, QuantizeWeightedQ4_0},

@@ -32,12 +32,15 @@ TEST(DTypeTable, BlockGeometryMatchesGgml) {
   };
   // Sizes from the GGUF specification's type table.
   const Geometry geometry[] = {
-      {DType::kF32, 1, 4, 32.0},      {DType::kF16, 1, 2, 16.0},      {DType::kBF16, 1, 2, 16.0},
-      {DType::kQ4_0, 32, 18, 4.5},    {DType::kQ4_1, 32, 20, 5.0},    {DType::kQ5_0, 32, 22, 5.5},
-      {DType::kQ5_1, 32, 24, 6.0},    {DType::kQ8_0, 32, 34, 8.5},    {DType::kQ2_K, 256, 84, 2.625},
-      {DType::kQ3_K, 256, 110, 3.4375}, {DType::kQ4_K, 256, 144, 4.5}, {DType::kQ5_K, 256, 176, 5.5},
-      {DType::kQ6_K, 256, 210, 6.5625}, {DType::kQ8_K, 256, 292, 9.125}, {DType::kI8, 1, 1, 8.0},
-      {DType::kI16, 1, 2, 16.0},      {DType::kI32, 1, 4, 32.0},      {DType::kF64, 1, 8, 64.0},
+      {DType::kF32, 1, 4, 32.0},        {DType::kF16, 1, 2, 16.0},
+      {DType::kBF16, 1, 2, 16.0},       {DType::kQ4_0, 32, 18, 4.5},
+      {DType::kQ4_1, 32, 20, 5.0},      {DType::kQ5_0, 32, 22, 5.5},
+      {DType::kQ5_1, 32, 24, 6.0},      {DType::kQ8_0, 32, 34, 8.5},
+      {DType::kQ2_K, 256, 84, 2.625},   {DType::kQ3_K, 256, 110, 3.4375},
+      {DType::kQ4_K, 256, 144, 4.5},    {DType::kQ5_K, 256, 176, 5.5},
+      {DType::kQ6_K, 256, 210, 6.5625}, {DType::kQ8_K, 256, 292, 9.125},
+      {DType::kI8, 1, 1, 8.0},          {DType::kI16, 1, 2, 16.0},
+      {DType::kI32, 1, 4, 32.0},        {DType::kF64, 1, 8, 64.0},
   };
   for (const Geometry& g : geometry) {
     const DTypeInfo& info = GetDTypeInfo(g.dtype);
@@ -49,8 +52,8 @@ TEST(DTypeTable, BlockGeometryMatchesGgml) {
 
 TEST(DTypeTable, CodecsArePresentExactlyWhereDocumented) {
   for (const DTypeInfo& info : AllDTypes()) {
-    const bool is_int = info.dtype == DType::kI8 || info.dtype == DType::kI16 ||
-                        info.dtype == DType::kI32;
+    const bool is_int =
+        info.dtype == DType::kI8 || info.dtype == DType::kI16 || info.dtype == DType::kI32;
     EXPECT_EQ(info.dequantize_row == nullptr, is_int) << info.name;
     EXPECT_EQ(info.quantize_row == nullptr, is_int) << info.name;
     const bool has_weighted = !is_int && info.dtype != DType::kQ8_K && info.dtype != DType::kF64;

@@ -21,11 +21,11 @@ TEST(F16, DecodesEdgeBitPatterns) {
   EXPECT_TRUE(std::signbit(F16ToF32(0x8000)));
   EXPECT_EQ(F16ToF32(0x3c00), 1.0f);
   EXPECT_EQ(F16ToF32(0xc000), -2.0f);
-  EXPECT_EQ(F16ToF32(0x3555), 0.333251953125f);        // 0x155 / 1024 + 1, times 2^-2
-  EXPECT_EQ(F16ToF32(0x7bff), 65504.0f);                // largest finite
-  EXPECT_EQ(F16ToF32(0x0400), Pow2(-14));               // smallest normal
-  EXPECT_EQ(F16ToF32(0x0001), Pow2(-24));               // smallest subnormal
-  EXPECT_EQ(F16ToF32(0x03ff), 1023.0f * Pow2(-24));     // largest subnormal
+  EXPECT_EQ(F16ToF32(0x3555), 0.333251953125f);      // 0x155 / 1024 + 1, times 2^-2
+  EXPECT_EQ(F16ToF32(0x7bff), 65504.0f);             // largest finite
+  EXPECT_EQ(F16ToF32(0x0400), Pow2(-14));            // smallest normal
+  EXPECT_EQ(F16ToF32(0x0001), Pow2(-24));            // smallest subnormal
+  EXPECT_EQ(F16ToF32(0x03ff), 1023.0f * Pow2(-24));  // largest subnormal
   EXPECT_EQ(F16ToF32(0x83ff), -1023.0f * Pow2(-24));
   EXPECT_EQ(F16ToF32(0x7c00), std::numeric_limits<float>::infinity());
   EXPECT_EQ(F16ToF32(0xfc00), -std::numeric_limits<float>::infinity());
@@ -50,11 +50,11 @@ TEST(F16, EncodingRoundsToNearestEven) {
 
 TEST(F16, EncodesSubnormalsAndUnderflow) {
   EXPECT_EQ(F32ToF16(Pow2(-24)), 0x0001);
-  EXPECT_EQ(F32ToF16(Pow2(-25)), 0x0000);                 // tie between 0 and 1 ulp: even
-  EXPECT_EQ(F32ToF16(3.0f * Pow2(-25)), 0x0002);          // tie between 1 and 2: even
-  EXPECT_EQ(F32ToF16(Pow2(-25) + Pow2(-35)), 0x0001);     // above the tie
+  EXPECT_EQ(F32ToF16(Pow2(-25)), 0x0000);              // tie between 0 and 1 ulp: even
+  EXPECT_EQ(F32ToF16(3.0f * Pow2(-25)), 0x0002);       // tie between 1 and 2: even
+  EXPECT_EQ(F32ToF16(Pow2(-25) + Pow2(-35)), 0x0001);  // above the tie
   EXPECT_EQ(F32ToF16(1023.0f * Pow2(-24)), 0x03ff);
-  EXPECT_EQ(F32ToF16(1023.5f * Pow2(-24)), 0x0400);       // rounds up into the normals
+  EXPECT_EQ(F32ToF16(1023.5f * Pow2(-24)), 0x0400);  // rounds up into the normals
   EXPECT_EQ(F32ToF16(Pow2(-14)), 0x0400);
   EXPECT_EQ(F32ToF16(1e-30f), 0x0000);
   EXPECT_EQ(F32ToF16(-1e-30f), 0x8000);
@@ -107,8 +107,8 @@ TEST(Bf16, EveryNonNanPatternRoundTripsExactly) {
 }
 
 TEST(FloatCodecs, TableCodecsAgreeWithTheScalarConversions) {
-  const std::vector<float> x = {0.0f, -0.0f, 1.0f + Pow2(-11), 65520.0f, Pow2(-25),
-                                3.0f * Pow2(-25), -1234.5678f, 1e-8f};
+  const std::vector<float> x = {
+      0.0f, -0.0f, 1.0f + Pow2(-11), 65520.0f, Pow2(-25), 3.0f * Pow2(-25), -1234.5678f, 1e-8f};
   const DTypeInfo& f16 = GetDTypeInfo(DType::kF16);
   std::vector<uint16_t> h(x.size());
   f16.quantize_row(x.data(), h.data(), static_cast<int64_t>(x.size()));

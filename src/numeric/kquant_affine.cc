@@ -17,8 +17,8 @@ constexpr int kNumSub = kQK_K / 32;
 
 }  // namespace
 
-void FitAffineSuperBlock(const float* x, const float* importance, int nmax,
-                         AffineSuperBlock* out, uint8_t* levels) {
+void FitAffineSuperBlock(const float* x, const float* importance, int nmax, AffineSuperBlock* out,
+                         uint8_t* levels) {
   float sub_scales[kNumSub];
   float sub_mins[kNumSub];
   uint8_t scale_levels[kNumSub];
@@ -28,9 +28,8 @@ void FitAffineSuperBlock(const float* x, const float* importance, int nmax,
 
   if (importance == nullptr) {
     // Weights |x| + rms(sub-block): large elements matter more, small ones still count.
-    const quant::AffineSearch search =
-        nmax == 15 ? quant::AffineSearch{-1.0f, 0.1f, 20, false}
-                   : quant::AffineSearch{-0.5f, 0.1f, 15, false};
+    const quant::AffineSearch search = nmax == 15 ? quant::AffineSearch{-1.0f, 0.1f, 20, false}
+                                                  : quant::AffineSearch{-0.5f, 0.1f, 15, false};
     float max_scale = 0.0f;
     float max_min = 0.0f;
     for (int j = 0; j < kNumSub; ++j) {
@@ -48,8 +47,10 @@ void FitAffineSuperBlock(const float* x, const float* importance, int nmax,
     const float inv_scale = max_scale > 0.0f ? 63.0f / max_scale : 0.0f;
     const float inv_min = max_min > 0.0f ? 63.0f / max_min : 0.0f;
     for (int j = 0; j < kNumSub; ++j) {
-      scale_levels[j] = static_cast<uint8_t>(std::clamp(quant::NearestInt(inv_scale * sub_scales[j]), 0, 63));
-      min_levels[j] = static_cast<uint8_t>(std::clamp(quant::NearestInt(inv_min * sub_mins[j]), 0, 63));
+      scale_levels[j] =
+          static_cast<uint8_t>(std::clamp(quant::NearestInt(inv_scale * sub_scales[j]), 0, 63));
+      min_levels[j] =
+          static_cast<uint8_t>(std::clamp(quant::NearestInt(inv_min * sub_mins[j]), 0, 63));
     }
     out->d = F32ToF16(max_scale / 63.0f);
     out->dmin = F32ToF16(max_min / 63.0f);
@@ -63,7 +64,8 @@ void FitAffineSuperBlock(const float* x, const float* importance, int nmax,
     float sub_weights[kNumSub];
     for (int j = 0; j < kNumSub; ++j) {
       const float* xs = x + 32 * j;
-      for (int i = 0; i < 32; ++i) weights[i] = importance[32 * j + i] * std::sqrt(spread + xs[i] * xs[i]);
+      for (int i = 0; i < 32; ++i)
+        weights[i] = importance[32 * j + i] * std::sqrt(spread + xs[i] * xs[i]);
       float sum_w = 0.0f;
       for (int i = 0; i < 32; ++i) sum_w += weights[i];
       sub_weights[j] = sum_w;

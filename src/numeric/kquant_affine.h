@@ -8,14 +8,14 @@
 namespace cratio::kquant {
 
 struct AffineSuperBlock {
-  uint16_t d;           // f16 super-scale of the sub-block scales
-  uint16_t dmin;        // f16 super-scale of the sub-block mins
-  uint8_t scales[12];   // packed 6-bit (scale, min) pairs, see k_scales.h
+  uint16_t d;          // f16 super-scale of the sub-block scales
+  uint16_t dmin;       // f16 super-scale of the sub-block mins
+  uint8_t scales[12];  // packed 6-bit (scale, min) pairs, see k_scales.h
 };
 
 // Plain reference fit (importance null) or importance-weighted fit (importance: [256]).
 // levels: [256] out, each in [0, nmax], already re-derived against the stored scales.
-void FitAffineSuperBlock(const float* x, const float* importance, int nmax,
-                         AffineSuperBlock* out, uint8_t* levels);
+void FitAffineSuperBlock(const float* x, const float* importance, int nmax, AffineSuperBlock* out,
+                         uint8_t* levels);
 
 }  // namespace cratio::kquant

@@ -13,8 +13,7 @@ inline int Clamp(int v, int lo, int hi) { return std::min(hi, std::max(lo, v)); 
 
 }  // namespace
 
-float SymmetricScaleSearch(int n, int nmax, const float* x, const float* weights,
-                           int8_t* levels) {
+float SymmetricScaleSearch(int n, int nmax, const float* x, const float* weights, int8_t* levels) {
   float max_abs = 0.0f;
   float max_signed = 0.0f;  // the element of largest magnitude, with its sign
   for (int i = 0; i < n; ++i) {
@@ -158,9 +157,9 @@ float AffineScaleSearch(int n, int nmax, const float* x, const float* weights,
   }
   for (int step = 0; step <= search.num_steps; ++step) {
     // The range uses the best offset so far (ggml's search does the same).
-    inv_scale = (search.rmin + search.rdelta * static_cast<float>(step) +
-                 static_cast<float>(nmax)) /
-                (hi - offset);
+    inv_scale =
+        (search.rmin + search.rdelta * static_cast<float>(step) + static_cast<float>(nmax)) /
+        (hi - offset);
     float sum_l = 0.0f;
     float sum_l2 = 0.0f;
     float sum_xl = 0.0f;
@@ -186,8 +185,8 @@ float AffineScaleSearch(int n, int nmax, const float* x, const float* weights,
       }
       float err = 0.0f;
       for (int i = 0; i < n; ++i) {
-        err += weights[i] *
-               error_of(this_scale * static_cast<float>(scratch[i]) + this_offset - x[i]);
+        err +=
+            weights[i] * error_of(this_scale * static_cast<float>(scratch[i]) + this_offset - x[i]);
       }
       if (err < best_error) {
         std::memcpy(levels, scratch, static_cast<size_t>(n));
@@ -201,8 +200,7 @@ float AffineScaleSearch(int n, int nmax, const float* x, const float* weights,
   return scale;
 }
 
-float PositiveScaleSearch(int n, int nmax, const float* x, const float* weights,
-                          uint8_t* levels) {
+float PositiveScaleSearch(int n, int nmax, const float* x, const float* weights, uint8_t* levels) {
   float hi = 0.0f;
   for (int i = 0; i < n; ++i) hi = std::max(hi, x[i]);
   if (hi < kGroupMaxEps) {
@@ -214,7 +212,8 @@ float PositiveScaleSearch(int n, int nmax, const float* x, const float* weights,
   float scale = 1.0f / inv_scale;
   float best_mse = 0.0f;
   for (int i = 0; i < n; ++i) {
-    const float diff = x[i] - scale * static_cast<float>(Clamp(NearestInt(inv_scale * x[i]), 0, nmax));
+    const float diff =
+        x[i] - scale * static_cast<float>(Clamp(NearestInt(inv_scale * x[i]), 0, nmax));
     best_mse += weights[i] * diff * diff;
   }
   for (int step = -4; step <= 4; ++step) {

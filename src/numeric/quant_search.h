@@ -24,8 +24,7 @@ inline int NearestInt(float x) {
 // keeps the one with the best weighted least-squares fit. `weights` null means x[i]^2 (the
 // unweighted reference). Returns the scale (0 for an all-zero group, levels all 0).
 // levels: [n], n <= 256.
-float SymmetricScaleSearch(int n, int nmax, const float* x, const float* weights,
-                           int8_t* levels);
+float SymmetricScaleSearch(int n, int nmax, const float* x, const float* weights, int8_t* levels);
 
 // As SymmetricScaleSearch's starting point, then up to five passes of coordinate descent on
 // single levels with weights x[i]^2 (q3_k's reference search). Returns the scale.
@@ -34,9 +33,9 @@ float SymmetricLevelRefine(int n, int nmax, const float* x, int8_t* levels);
 // Affine levels: x[i] ≈ scale * levels[i] - min_out with levels in [0, nmax] and min_out >= 0
 // (an offset below zero only: blocks store a non-negative min that is subtracted).
 struct AffineSearch {
-  float rmin;    // first scale tried is (nmax + rmin) / range ...
-  float rdelta;  // ... then steps of rdelta ...
-  int num_steps; // ... for num_steps + 1 candidates
+  float rmin;          // first scale tried is (nmax + rmin) / range ...
+  float rdelta;        // ... then steps of rdelta ...
+  int num_steps;       // ... for num_steps + 1 candidates
   bool use_abs_error;  // minimise weighted |error| instead of error^2
 };
 // weights: [n], required. levels, scratch: [n] each, n <= 32. Writes the offset to *min_out
@@ -48,8 +47,7 @@ float AffineScaleSearch(int n, int nmax, const float* x, const float* weights,
 // Non-negative values (the per-sub-block scales or mins of a super-block) to levels in
 // [0, nmax]: grid search on the scale, then coordinate descent on the levels, all weighted by
 // `weights` (required). Returns the scale (0 when every value is ~0). levels: [n], n <= 16.
-float PositiveScaleSearch(int n, int nmax, const float* x, const float* weights,
-                          uint8_t* levels);
+float PositiveScaleSearch(int n, int nmax, const float* x, const float* weights, uint8_t* levels);
 
 // Below this magnitude a group counts as all zero (as ggml's GROUP_MAX_EPS).
 inline constexpr float kGroupMaxEps = 1e-15f;

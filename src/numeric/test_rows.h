@@ -18,7 +18,8 @@ inline std::vector<float> GaussianRow(int64_t n, uint64_t seed, float sigma = 1.
     const double u2 = uniform();
     const double r = std::sqrt(-2.0 * std::log(u1));
     row[static_cast<size_t>(i)] = static_cast<float>(sigma * r * std::cos(2.0 * M_PI * u2));
-    if (i + 1 < n) row[static_cast<size_t>(i + 1)] = static_cast<float>(sigma * r * std::sin(2.0 * M_PI * u2));
+    if (i + 1 < n)
+      row[static_cast<size_t>(i + 1)] = static_cast<float>(sigma * r * std::sin(2.0 * M_PI * u2));
   }
   return row;
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <random>
 
 #include "io/hf_names.h"
 #include "io/io_test_helpers.h"
@@ -218,6 +219,28 @@ TEST(Llama2c, ImplausibleHeaderIsRejectedBeforeAnyView) {
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.status().message().find("dim needs 4 bytes at offset 0, file has 3"),
             std::string::npos) << m.status().message();
+}
+
+TEST(Llama2c, CorruptedHeadersNeverCrash) {
+  const std::string path = testing::TempDir() + "/model.bin";
+  ASSERT_TRUE(WriteLlama2c(path, TinyLlama(true)).ok());
+  const std::string good = testing::ReadBytes(path);
+  std::mt19937 rng(99);
+  for (int trial = 0; trial < 300; ++trial) {
+    std::string bytes = good;
+    bytes[rng() % 28] = static_cast<char>(rng() & 0xff);
+    if (trial % 3 == 0) bytes.resize(rng() % bytes.size());
+    testing::WriteBytes(path, bytes);
+    Result<ModelFile> m = ReadLlama2c(path);
+    if (!m.ok()) {
+      EXPECT_EQ(m.status().code(), StatusCode::kInvalidInput) << m.status().message();
+      continue;
+    }
+    // Whatever was accepted fits the file exactly.
+    uint64_t end = 0;
+    for (const TensorEntry& t : m->tensors) end = std::max(end, t.file_offset + t.view.size_bytes);
+    EXPECT_LE(end, bytes.size());
+  }
 }
 
 TEST(Llama2c, ReadsVersion1Checkpoints) {

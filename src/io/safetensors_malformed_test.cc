@@ -2,6 +2,8 @@
 // the tensor or field, and the numbers in the message.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "io/io_test_helpers.h"
 #include "io/safetensors.h"
 #include "testing/test_data.h"
@@ -127,6 +129,38 @@ TEST(SafetensorsMalformed, HugeShapeDoesNotOverflow) {
                     R"({"w": {"dtype": "F32", "shape": [1000000000000, 1000000000000], "data_offsets": [0, 4]}})",
                     std::string(4, '\0')),
                 {"'w'", "2^50"});
+}
+
+TEST(SafetensorsMalformed, CorruptedHeaderBytesNeverCrashOrMisreport) {
+  const std::string header =
+      R"({"__metadata__": {"format": "pt"}, "model.norm.weight": {"dtype": "F32", "shape": [4], )"
+      R"("data_offsets": [0, 16]}, "model.embed_tokens.weight": {"dtype": "BF16", "shape": [2, 4], )"
+      R"("data_offsets": [16, 32]}})";
+  const std::string good = SafetensorsBytes(header, std::string(32, '\x01'));
+  const std::string dir = testing::TempDir();
+  WriteBytes(dir + "/config.json", kConfig);
+  std::mt19937 rng(1234);
+  int num_ok = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    std::string bytes = good;
+    const int num_flips = 1 + static_cast<int>(rng() % 4);
+    for (int f = 0; f < num_flips; ++f) {
+      // Mostly inside the length field and the header, where the parser works.
+      const size_t at = rng() % (8 + header.size() + 4);
+      bytes[at] = static_cast<char>(rng() & 0xff);
+    }
+    WriteBytes(dir + "/model.safetensors", bytes);
+    Result<ModelFile> m = ReadSafetensors(dir);
+    if (m.ok()) {
+      ++num_ok;
+      for (const TensorEntry& t : m->tensors) {
+        EXPECT_EQ(t.view.size_bytes, TensorBytes(t.view.dtype, t.view.shape)) << t.name;
+      }
+    } else {
+      EXPECT_EQ(m.status().code(), StatusCode::kInvalidInput) << m.status().message();
+    }
+  }
+  EXPECT_LT(num_ok, 300);  // corruption was noticed at least sometimes
 }
 
 TEST(SafetensorsMalformed, MissingConfigJsonNamesTheDirectory) {

@@ -6,12 +6,31 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "io/metadata.h"
 
 namespace cratio {
+
+// "▁" (U+2581): SentencePiece's visible space.
+inline constexpr std::string_view kSentencePieceSpace = "\xe2\x96\x81";
+
+// GGUF tokenizer.ggml.token_type values (tokenizer/tokenizer.h's TokenType, which io/
+// cannot include).
+inline constexpr int32_t kTokenTypeNormal = 1, kTokenTypeUnknown = 2, kTokenTypeControl = 3,
+                         kTokenTypeUserDefined = 4, kTokenTypeUnused = 5, kTokenTypeByte = 6;
+
+// The pre-tokenizer regexes llama.cpp knows by name, as tokenizer.json spells them (after
+// JSON unescaping): tokenizer.ggml.pre "gpt-2", "llama3" and "qwen2".
+inline constexpr std::string_view kPreRegexGpt2 =
+    R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
+inline constexpr std::string_view kPreRegexLlama3 =
+    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+inline constexpr std::string_view kPreRegexQwen2 =
+    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
 
 // Converts a parsed tokenizer.json. `tokenizer_config` (tokenizer_config.json; may be null)
 // supplies BOS / EOS tokens and add_bos / add_eos. `source` names the file in messages,

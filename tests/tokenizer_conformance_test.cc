@@ -75,8 +75,7 @@ const Conformance& Load(const std::string& vocab) {
   return c;
 }
 
-class TokenizerConformance
-    : public ::testing::TestWithParam<std::tuple<std::string, int>> {};
+class TokenizerConformance : public ::testing::TestWithParam<std::tuple<std::string, int>> {};
 
 TEST_P(TokenizerConformance, MatchesLlamaCppIds) {
   const auto& [vocab, index] = GetParam();

@@ -11,7 +11,8 @@ namespace {
 constexpr uint64_t kNoTokenU32 = 0xFFFFFFFFu;  // how converters write "no such token"
 
 std::string TypeName(const MetaValue& v) {
-  if (const MetaArray* a = v.AsArray()) return fmt::format("array of {}", MetaTypeName(a->elem_type));
+  if (const MetaArray* a = v.AsArray())
+    return fmt::format("array of {}", MetaTypeName(a->elem_type));
   return std::string(MetaTypeName(v.type));
 }
 
@@ -73,7 +74,8 @@ Status ReadTokenTypes(const MetaArray& a, const char* key, std::vector<int32_t>*
     const std::optional<int64_t> t = a.items[i].AsInt();
     if (!t || *t < 0 || *t > static_cast<int64_t>(TokenType::kByte)) {
       return InvalidInput("key '{}' element {} is {} {}, expected a token type 0..6", key, i,
-                          TypeName(a.items[i]), t ? std::to_string(*t) : std::string("(no integer)"));
+                          TypeName(a.items[i]),
+                          t ? std::to_string(*t) : std::string("(no integer)"));
     }
     out->push_back(static_cast<int32_t>(*t));
   }
@@ -84,7 +86,8 @@ Status ReadTokenTypes(const MetaArray& a, const char* key, std::vector<int32_t>*
 Status ReadTokenId(const Metadata& md, const char* key, size_t num_tokens, int32_t* id) {
   const MetaValue* v = md.Find(key);
   if (v == nullptr) return Status::Ok();
-  if (!v->is_integer()) return InvalidInput("key '{}' is {}, expected an integer", key, TypeName(*v));
+  if (!v->is_integer())
+    return InvalidInput("key '{}' is {}, expected an integer", key, TypeName(*v));
   const std::optional<int64_t> value = v->AsInt();
   if (!value || *value < 0 || static_cast<uint64_t>(*value) == kNoTokenU32) {
     *id = -1;
@@ -117,9 +120,10 @@ Result<TokenizerSpec> TokenizerSpecFromMetadata(const Metadata& md) {
   spec.model = *model;
   const bool spm = spec.model == "llama";
   if (!spm && spec.model != "gpt2") {
-    return InvalidInput("key 'tokenizer.ggml.model' is '{}'; cratio reads 'llama' (SentencePiece "
-                        "BPE) and 'gpt2' (byte-level BPE)",
-                        spec.model);
+    return InvalidInput(
+        "key 'tokenizer.ggml.model' is '{}'; cratio reads 'llama' (SentencePiece "
+        "BPE) and 'gpt2' (byte-level BPE)",
+        spec.model);
   }
   CRATIO_ASSIGN_OR_RETURN(std::optional<std::string> pre, OptionalString(md, "tokenizer.ggml.pre"));
   spec.pre = pre.value_or("default");
@@ -183,12 +187,14 @@ Result<TokenizerSpec> TokenizerSpecFromMetadata(const Metadata& md) {
     if (b) *flag.value = *b;
   }
   if (spec.add_bos && spec.bos_id < 0) {
-    return InvalidInput("BOS is to be added (tokenizer.ggml.add_bos_token) but "
-                        "'tokenizer.ggml.bos_token_id' names no token");
+    return InvalidInput(
+        "BOS is to be added (tokenizer.ggml.add_bos_token) but "
+        "'tokenizer.ggml.bos_token_id' names no token");
   }
   if (spec.add_eos && spec.eos_id < 0) {
-    return InvalidInput("EOS is to be added (tokenizer.ggml.add_eos_token) but "
-                        "'tokenizer.ggml.eos_token_id' names no token");
+    return InvalidInput(
+        "EOS is to be added (tokenizer.ggml.add_eos_token) but "
+        "'tokenizer.ggml.eos_token_id' names no token");
   }
   return spec;
 }

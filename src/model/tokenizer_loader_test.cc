@@ -21,7 +21,8 @@ MetaValue Strings(const std::vector<std::string>& v) {
 Metadata SpmMetadata() {
   Metadata md;
   md.Set("tokenizer.ggml.model", MetaValue::Str("llama"));
-  md.Set("tokenizer.ggml.tokens", Strings({"<unk>", "<s>", "</s>", "a", "b", "ab", "\xE2\x96\x81"}));
+  md.Set("tokenizer.ggml.tokens",
+         Strings({"<unk>", "<s>", "</s>", "a", "b", "ab", "\xE2\x96\x81"}));
   std::vector<MetaValue> scores, types;
   for (float s : {0.f, 0.f, 0.f, -1.f, -1.f, -2.f, -1.f}) scores.push_back(MetaValue::F32(s));
   for (int32_t t : {2, 3, 3, 1, 1, 1, 1}) types.push_back(MetaValue::I32(t));

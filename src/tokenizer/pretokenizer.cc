@@ -119,18 +119,18 @@ Status PreTokenizer::Split(std::string_view text, std::vector<std::string_view>*
     next.clear();
     for (const std::string_view piece : *pieces) {
       const auto* subject = reinterpret_cast<PCRE2_SPTR>(piece.data());
-      size_t start = 0;     // where the next search begins
-      size_t emitted = 0;   // end of the last piece emitted
+      size_t start = 0;    // where the next search begins
+      size_t emitted = 0;  // end of the last piece emitted
       while (start < piece.size()) {
-        const int rc = pcre2_match(compiled->code, subject, piece.size(), start,
-                                   PCRE2_NO_UTF_CHECK, match_data.get(), nullptr);
+        const int rc = pcre2_match(compiled->code, subject, piece.size(), start, PCRE2_NO_UTF_CHECK,
+                                   match_data.get(), nullptr);
         if (rc == PCRE2_ERROR_NOMATCH) break;
         if (rc < 0) {
           std::array<PCRE2_UCHAR, 256> message{};
           pcre2_get_error_message(rc, message.data(), message.size());
-          return InvalidInput("tokenizer: pre-tokenizer regex '{}' failed on a piece of {} bytes: {}",
-                              compiled->pattern, piece.size(),
-                              reinterpret_cast<const char*>(message.data()));
+          return InvalidInput(
+              "tokenizer: pre-tokenizer regex '{}' failed on a piece of {} bytes: {}",
+              compiled->pattern, piece.size(), reinterpret_cast<const char*>(message.data()));
         }
         const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(match_data.get());
         const size_t match_begin = ovector[0], match_end = ovector[1];

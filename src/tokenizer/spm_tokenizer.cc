@@ -128,11 +128,11 @@ Status SpmTokenizer::EncodeRun(std::string_view escaped, std::vector<int32_t>* o
   std::vector<Symbol> symbols;
   symbols.reserve(escaped.size());
   for (size_t offset = 0; offset < escaped.size();) {
-    const size_t length =
-        std::min(Utf8SequenceLength(static_cast<uint8_t>(escaped[offset])), escaped.size() - offset);
+    const size_t length = std::min(Utf8SequenceLength(static_cast<uint8_t>(escaped[offset])),
+                                   escaped.size() - offset);
     const int32_t index = static_cast<int32_t>(symbols.size());
-    symbols.push_back({index - 1, offset + length == escaped.size() ? -1 : index + 1, offset,
-                       length});
+    symbols.push_back(
+        {index - 1, offset + length == escaped.size() ? -1 : index + 1, offset, length});
     offset += length;
   }
 
@@ -176,9 +176,10 @@ Status SpmTokenizer::EncodeRun(std::string_view escaped, std::vector<int32_t>* o
     for (const char c : piece) {
       const int32_t byte_id = byte_ids_[static_cast<uint8_t>(c)];
       if (byte_id < 0) {
-        return InvalidInput("tokenizer: byte 0x{:02X} has no token (no <0x{:02X}>, no unknown "
-                            "token) in a vocabulary of {} tokens",
-                            static_cast<uint8_t>(c), static_cast<uint8_t>(c), vocab_.size());
+        return InvalidInput(
+            "tokenizer: byte 0x{:02X} has no token (no <0x{:02X}>, no unknown "
+            "token) in a vocabulary of {} tokens",
+            static_cast<uint8_t>(c), static_cast<uint8_t>(c), vocab_.size());
       }
       out->push_back(byte_id);
     }

@@ -49,9 +49,15 @@ std::vector<int32_t> EncodeOk(const Tokenizer& tok, std::string_view text, bool 
 }
 
 // Normal token ids: a=259, b=260, c=261, ab=262, bc=263, "▁"=264, "▁a"=265.
-const std::vector<std::pair<std::string, float>> kAbc = {
-    {"a", -1}, {"b", -1}, {"c", -1}, {"ab", -2}, {"bc", -0.5}, {"\xE2\x96\x81", -1},
-    {"\xE2\x96\x81" "a", -3}};
+const std::vector<std::pair<std::string, float>> kAbc = {{"a", -1},
+                                                         {"b", -1},
+                                                         {"c", -1},
+                                                         {"ab", -2},
+                                                         {"bc", -0.5},
+                                                         {"\xE2\x96\x81", -1},
+                                                         {"\xE2\x96\x81"
+                                                          "a",
+                                                          -3}};
 constexpr int32_t kA = kFirstNormal, kB = kA + 1, kC = kA + 2, kAB = kA + 3, kBC = kA + 4,
                   kSpace = kA + 5, kSpaceA = kA + 6;
 
@@ -124,8 +130,8 @@ TEST(SpmTokenizer, ParsesControlTokensOnlyWhenAskedButUserDefinedAlways) {
   spec.add_space_prefix = false;
   auto tok = Make(spec);
   // "</s>" stays text: < / s > are bytes here.
-  EXPECT_THAT(EncodeOk(*tok, "a</s>", false),
-              ElementsAre(kA, kFirstByte + '<', kFirstByte + '/', kFirstByte + 's', kFirstByte + '>'));
+  EXPECT_THAT(EncodeOk(*tok, "a</s>", false), ElementsAre(kA, kFirstByte + '<', kFirstByte + '/',
+                                                          kFirstByte + 's', kFirstByte + '>'));
   auto parsed = tok->EncodeParsingSpecial("a</s>b", false);
   ASSERT_TRUE(parsed.ok());
   EXPECT_THAT(*parsed, ElementsAre(kA, kEos, kB));

@@ -13,9 +13,10 @@ Result<std::unique_ptr<Tokenizer>> CreateTokenizer(TokenizerSpec spec) {
     return std::unique_ptr<Tokenizer>(new SpmTokenizer(std::move(spec)));
   }
   if (spec.model == "gpt2") return BpeTokenizer::Create(std::move(spec));
-  return InvalidInput("tokenizer: unknown tokenizer model '{}' (tokenizer.ggml.model); cratio "
-                      "knows 'llama' (SentencePiece BPE) and 'gpt2' (byte-level BPE)",
-                      spec.model);
+  return InvalidInput(
+      "tokenizer: unknown tokenizer model '{}' (tokenizer.ggml.model); cratio "
+      "knows 'llama' (SentencePiece BPE) and 'gpt2' (byte-level BPE)",
+      spec.model);
 }
 
 }  // namespace cratio

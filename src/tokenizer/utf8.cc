@@ -43,22 +43,26 @@ Status ValidateUtf8(std::string_view text) {
       if (b0 == 0xF0) lo = 0x90;
       if (b0 == 0xF4) hi = 0x8F;
     } else {
-      return InvalidInput("tokenizer: invalid UTF-8 at byte offset {}: byte 0x{:02X} cannot start a "
-                          "sequence",
-                          pos, b0);
+      return InvalidInput(
+          "tokenizer: invalid UTF-8 at byte offset {}: byte 0x{:02X} cannot start a "
+          "sequence",
+          pos, b0);
     }
     if (pos + length > n) {
-      return InvalidInput("tokenizer: invalid UTF-8 at byte offset {}: sequence needs {} bytes, "
-                          "text ends after {} ({})",
-                          pos, length, n - pos, HexBytes(text, pos, n - pos));
+      return InvalidInput(
+          "tokenizer: invalid UTF-8 at byte offset {}: sequence needs {} bytes, "
+          "text ends after {} ({})",
+          pos, length, n - pos, HexBytes(text, pos, n - pos));
     }
     const uint8_t b1 = static_cast<uint8_t>(text[pos + 1]);
     bool ok = b1 >= lo && b1 <= hi;
-    for (size_t i = 2; ok && i < length; ++i) ok = IsContinuation(static_cast<uint8_t>(text[pos + i]));
+    for (size_t i = 2; ok && i < length; ++i)
+      ok = IsContinuation(static_cast<uint8_t>(text[pos + i]));
     if (!ok) {
-      return InvalidInput("tokenizer: invalid UTF-8 at byte offset {}: malformed {}-byte sequence "
-                          "({})",
-                          pos, length, HexBytes(text, pos, length));
+      return InvalidInput(
+          "tokenizer: invalid UTF-8 at byte offset {}: malformed {}-byte sequence "
+          "({})",
+          pos, length, HexBytes(text, pos, length));
     }
     pos += length;
   }

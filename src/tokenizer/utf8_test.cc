@@ -9,10 +9,10 @@ namespace {
 TEST(ValidateUtf8, AcceptsAsciiAndMultiByteCharacters) {
   EXPECT_TRUE(ValidateUtf8("").ok());
   EXPECT_TRUE(ValidateUtf8("Hello, world!\n").ok());
-  EXPECT_TRUE(ValidateUtf8("\xC3\xA4pfel").ok());                // Äpfel, 2-byte
-  EXPECT_TRUE(ValidateUtf8("\xE2\x96\x81").ok());                // U+2581, 3-byte
-  EXPECT_TRUE(ValidateUtf8("\xF0\x9F\xA6\x99").ok());            // U+1F999, 4-byte
-  EXPECT_TRUE(ValidateUtf8("\xF4\x8F\xBF\xBF").ok());            // U+10FFFF, the last
+  EXPECT_TRUE(ValidateUtf8("\xC3\xA4pfel").ok());               // Äpfel, 2-byte
+  EXPECT_TRUE(ValidateUtf8("\xE2\x96\x81").ok());               // U+2581, 3-byte
+  EXPECT_TRUE(ValidateUtf8("\xF0\x9F\xA6\x99").ok());           // U+1F999, 4-byte
+  EXPECT_TRUE(ValidateUtf8("\xF4\x8F\xBF\xBF").ok());           // U+10FFFF, the last
   EXPECT_TRUE(ValidateUtf8(std::string_view("a\0b", 3)).ok());  // NUL is valid UTF-8
 }
 
@@ -30,8 +30,8 @@ TEST(ValidateUtf8, RejectsMalformedSequencesNamingTheByteOffset) {
       {"\xF4\x90\x80\x80", 0},     // above U+10FFFF
       {"ok \xF5\x80\x80\x80", 3},  // F5 never starts a sequence
       {"\xFF", 0},
-      {"end\xE2\x82", 3},          // truncated at the end
-      {"\xC3(", 0},                // second byte not a continuation
+      {"end\xE2\x82", 3},  // truncated at the end
+      {"\xC3(", 0},        // second byte not a continuation
   };
   for (const Case& c : cases) {
     const Status s = ValidateUtf8(c.text);
@@ -43,8 +43,8 @@ TEST(ValidateUtf8, RejectsMalformedSequencesNamingTheByteOffset) {
 }
 
 TEST(Utf8, AppendAndDecodeRoundTripEveryLengthClass) {
-  for (const uint32_t cp : {0x41u, 0x7Fu, 0x80u, 0x7FFu, 0x800u, 0x2581u, 0xFFFFu, 0x10000u,
-                            0x1F999u, 0x10FFFFu}) {
+  for (const uint32_t cp :
+       {0x41u, 0x7Fu, 0x80u, 0x7FFu, 0x800u, 0x2581u, 0xFFFFu, 0x10000u, 0x1F999u, 0x10FFFFu}) {
     std::string s;
     AppendUtf8(cp, &s);
     EXPECT_TRUE(ValidateUtf8(s).ok()) << cp;

@@ -24,9 +24,8 @@ Vocab::Vocab(const TokenizerSpec& spec) : spec_(&spec) {
       special_ids_.push_back(id);
     }
   }
-  std::stable_sort(special_ids_.begin(), special_ids_.end(), [&](int32_t a, int32_t b) {
-    return Text(a).size() > Text(b).size();
-  });
+  std::stable_sort(special_ids_.begin(), special_ids_.end(),
+                   [&](int32_t a, int32_t b) { return Text(a).size() > Text(b).size(); });
 }
 
 std::vector<TextFragment> Vocab::SplitOnSpecialTokens(std::string_view text,
@@ -114,7 +113,9 @@ Status ValidateTokenizerSpec(TokenizerSpec* spec) {
   const struct {
     const char* name;
     int32_t id;
-  } special[] = {{"bos", spec->bos_id}, {"eos", spec->eos_id}, {"unknown", spec->unk_id},
+  } special[] = {{"bos", spec->bos_id},
+                 {"eos", spec->eos_id},
+                 {"unknown", spec->unk_id},
                  {"padding", spec->pad_id}};
   for (const auto& s : special) {
     if (s.id < -1 || s.id >= static_cast<int64_t>(num_tokens)) {

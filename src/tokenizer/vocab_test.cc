@@ -14,11 +14,11 @@ namespace {
 
 TEST(ByteUnicode, MatchesGpt2sTableAndInvertsExactly) {
   EXPECT_EQ(ByteToUnicode('A'), "A");
-  EXPECT_EQ(ByteToUnicode(' '), "\xC4\xA0");    // U+0120 'Ġ'
-  EXPECT_EQ(ByteToUnicode('\n'), "\xC4\x8A");   // U+010A 'Ċ'
-  EXPECT_EQ(ByteToUnicode(0x00), "\xC4\x80");   // U+0100, the first unprintable
-  EXPECT_EQ(ByteToUnicode(0xAD), "\xC5\x83");   // U+0143, the last unprintable
-  EXPECT_EQ(ByteToUnicode(0xE9), "\xC3\xA9");   // printable Latin-1 maps to itself
+  EXPECT_EQ(ByteToUnicode(' '), "\xC4\xA0");   // U+0120 'Ġ'
+  EXPECT_EQ(ByteToUnicode('\n'), "\xC4\x8A");  // U+010A 'Ċ'
+  EXPECT_EQ(ByteToUnicode(0x00), "\xC4\x80");  // U+0100, the first unprintable
+  EXPECT_EQ(ByteToUnicode(0xAD), "\xC5\x83");  // U+0143, the last unprintable
+  EXPECT_EQ(ByteToUnicode(0xE9), "\xC3\xA9");  // printable Latin-1 maps to itself
   std::set<std::string> spellings;
   std::string all_bytes;
   for (int b = 0; b < 256; ++b) {

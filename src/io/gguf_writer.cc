@@ -31,9 +31,9 @@ class Encoder {
   template <typename T>
   void Put(T x) {
     static_assert(std::is_trivially_copyable_v<T>);
-    const size_t at = bytes_.size();
-    bytes_.resize(at + sizeof(T));
-    std::memcpy(bytes_.data() + at, &x, sizeof(T));
+    uint8_t raw[sizeof(T)];
+    std::memcpy(raw, &x, sizeof(T));
+    bytes_.insert(bytes_.end(), raw, raw + sizeof(T));
   }
   void PutString(std::string_view s) {
     Put<uint64_t>(s.size());

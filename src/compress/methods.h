@@ -1,0 +1,28 @@
+// Factory functions for every compression method; registry.cc lists them once, by hand.
+// Each helper declares its own methods here (quantization: quantize.cc / mixtures.cc;
+// pruning and low-rank: prune_*.cc, lowrank.cc).
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "base/status.h"
+#include "compress/compression_method.h"
+#include "numeric/dtype.h"
+
+namespace cratio {
+
+// --- quantization (quantize.cc, mixtures.cc) ---
+
+// Re-types every 2-D weight to `dtype` (1-D tensors stay/become f32); rows that do not
+// fit the type's blocks fall back along llama.cpp's chain (k-quant -> q5_0/q8_0 -> f16).
+std::unique_ptr<CompressionMethod> MakeQuantizeMethod(DType dtype);
+
+// llama.cpp's mixture presets by name: "q3_k_s", "q3_k_m", "q3_k_l", "q4_k_s", "q4_k_m",
+// "q5_k_s", "q5_k_m", "q6_k" (per-tensor choices as llama_tensor_get_type makes them).
+// InvalidInput for any other name.
+Result<std::unique_ptr<CompressionMethod>> MakeMixtureMethod(std::string_view name);
+
+// --- pruning and low-rank (declared by their helper below) ---
+
+}  // namespace cratio

@@ -3,6 +3,7 @@
 // into every token of the tile with FMA.
 #pragma once
 
+#include "kernels/avx512/float_gemm_outer.h"
 #include "kernels/avx512/simd.h"
 
 namespace cratio::kernels::avx512 {
@@ -55,6 +56,9 @@ inline void FloatRows(const uint8_t* w, int64_t w_row_bytes, const float* x, int
   }
 }
 
+// From this many tokens on, 16-row tiles use the outer-product kernel (float_gemm_outer.h).
+inline constexpr int64_t kFloatOuterMinTokens = 8;
+
 template <class P>
 inline void FloatGemm(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                       int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
@@ -63,6 +67,12 @@ inline void FloatGemm(const void* w, int64_t w_row_bytes, const void* xa, int64_
   const auto* x = static_cast<const float*>(xa);
   const int64_t x_stride = xa_row_bytes / static_cast<int64_t>(sizeof(float));
   int64_t r = 0;
+  if (num_tokens >= kFloatOuterMinTokens) {
+    for (; r + 16 <= num_rows; r += 16) {
+      FloatOuterRows16<P>(wb + r * w_row_bytes, w_row_bytes, x, x_stride, num_tokens, out + r,
+                          out_stride, cols);
+    }
+  }
   for (; r + 4 <= num_rows; r += 4) {
     FloatRows<P, 4>(wb + r * w_row_bytes, w_row_bytes, x, x_stride, num_tokens, out + r, out_stride,
                     cols);

@@ -8,6 +8,16 @@ namespace cratio::kernels {
 namespace {
 
 struct F32Policy {
+  static constexpr int kElemBytes = 4;
+  static constexpr int kColsPer16Bytes = 4;
+  static void Columns(const __m512i dwords[4], __m512 cols[]) {
+    for (int k = 0; k < 4; ++k) cols[k] = _mm512_castsi512_ps(dwords[k]);
+  }
+  static float Scalar(const uint8_t* row, int64_t c) {
+    float v;
+    std::memcpy(&v, row + 4 * c, 4);
+    return v;
+  }
   static __m512 Load(const uint8_t* row, int64_t c) {
     return _mm512_loadu_ps(reinterpret_cast<const float*>(row) + c);
   }
@@ -17,6 +27,18 @@ struct F32Policy {
 };
 
 struct F16Policy {
+  static constexpr int kElemBytes = 2;
+  static constexpr int kColsPer16Bytes = 8;
+  // dword k lane r holds columns 2k (low half) and 2k + 1 (high half) of row r.
+  static void Columns(const __m512i dwords[4], __m512 cols[]) {
+    for (int k = 0; k < 4; ++k) {
+      cols[2 * k] = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(dwords[k]));
+      cols[2 * k + 1] = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(dwords[k], 16)));
+    }
+  }
+  static float Scalar(const uint8_t* row, int64_t c) {
+    return _cvtsh_ss(avx512::LoadU16(row + 2 * c));
+  }
   static __m512 Load(const uint8_t* row, int64_t c) {
     return _mm512_cvtph_ps(_mm256_loadu_si256(
         reinterpret_cast<const __m256i*>(reinterpret_cast<const uint16_t*>(row) + c)));
@@ -27,6 +49,24 @@ struct F16Policy {
 };
 
 struct Bf16Policy {
+  static constexpr int kElemBytes = 2;
+  static constexpr int kColsPer16Bytes = 8;
+  static void Columns(const __m512i dwords[4], __m512 cols[]) {
+    const __m512i high = _mm512_set1_epi32(static_cast<int32_t>(0xFFFF0000u));
+    for (int k = 0; k < 4; ++k) {
+      cols[2 * k] = _mm512_castsi512_ps(_mm512_slli_epi32(dwords[k], 16));
+      cols[2 * k + 1] = _mm512_castsi512_ps(_mm512_and_si512(dwords[k], high));
+    }
+  }
+  static float Scalar(const uint8_t* row, int64_t c) {
+    return BitsFloatBf16(avx512::LoadU16(row + 2 * c));
+  }
+  static float BitsFloatBf16(uint16_t b) {
+    const uint32_t u = static_cast<uint32_t>(b) << 16;
+    float f;
+    std::memcpy(&f, &u, 4);
+    return f;
+  }
   static __m512 FromBits(__m256i bits) {
     return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(bits), 16));
   }

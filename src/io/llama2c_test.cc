@@ -201,6 +201,16 @@ TEST(Llama2c, ReadModelFileRecognisesCheckpointsAndExplainsBadOnes) {
   EXPECT_NE(m.status().message().find("llama2.c"), std::string::npos) << m.status().message();
 }
 
+TEST(Llama2c, PytorchZipNamedBinIsNotTakenForACheckpoint) {
+  const std::string path = testing::TempDir() + "/pytorch_model.bin";
+  testing::WriteBytes(path, std::string("PK\x03\x04", 4) + std::string(60, '\0'));
+  Result<ModelFile> m = ReadModelFile(path);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(m.status().message().find("unrecognised model file"), std::string::npos)
+      << m.status().message();
+}
+
 TEST(Llama2c, ImplausibleHeaderIsRejectedBeforeAnyView) {
   const std::string path = testing::TempDir() + "/bad.bin";
   const int32_t header[7] = {8, 12, 2, 3, 1, 7, 16};  // 8 does not split into 3 heads

@@ -83,8 +83,10 @@ Result<ModelFile> ReadModelFile(const std::string& path) {
     return ReadSafetensors(path);
   } else if (LooksLikeLlama2c(path)) {
     return ReadLlama2c(path);
-  } else if (std::filesystem::path(path).extension() == ".bin" && head_bytes >= 4) {
-    // Named like a llama2.c checkpoint: let its reader explain what does not fit.
+  } else if (std::filesystem::path(path).extension() == ".bin" && head_bytes >= 4 &&
+             !(head[0] == 'P' && head[1] == 'K')) {
+    // Named like a llama2.c checkpoint (and not a zip, as PyTorch's pytorch_model.bin
+    // is): let the llama2.c reader explain what does not fit.
     return ReadLlama2c(path);
   }
   // --- End of other formats. ---

@@ -2,6 +2,10 @@
 #include "io/hf_names.h"
 
 #include <array>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
 #include <cstring>
 
 namespace cratio {
@@ -139,6 +143,45 @@ Result<Tensor> PermuteQk(const TensorView& w, int64_t num_heads, QkPermutation d
   CRATIO_RETURN_IF_ERROR(
       PermuteQkRows(direction, w.data, out.data(), num_rows, row_bytes, num_heads));
   return out;
+}
+
+Status ConvertRopeLayout(ModelFile& model, QkPermutation direction) {
+  const std::string arch = model.metadata.GetString("general.architecture").value_or("llama");
+  const std::string heads_key = arch + ".attention.head_count";
+  const std::optional<int64_t> num_heads = model.metadata.GetInt(heads_key);
+  if (!num_heads || *num_heads <= 0) {
+    return InvalidInput("rope layout: metadata key '{}' is missing", heads_key);
+  }
+  const int64_t num_kv_heads =
+      model.metadata.GetInt(arch + ".attention.head_count_kv").value_or(*num_heads);
+  // Build every permuted copy first, so an error leaves the model untouched.
+  std::vector<std::pair<size_t, std::shared_ptr<AlignedBuffer>>> replaced;
+  for (size_t i = 0; i < model.tensors.size(); ++i) {
+    const TensorEntry& t = model.tensors[i];
+    std::string_view layer, rest;
+    if (!SplitLayer(t.name, "blk.", &layer, &rest)) continue;
+    int64_t heads = 0;
+    for (const auto& [stem, h] : {std::pair<std::string_view, int64_t>{"attn_q.", *num_heads},
+                                  {"attn_k.", num_kv_heads}}) {
+      if (rest.substr(0, stem.size()) != stem) continue;
+      const std::string_view suffix = rest.substr(stem.size());
+      if (suffix == "weight" || suffix == "bias" || suffix == "lr_b.weight") heads = h;
+    }
+    if (heads == 0) continue;
+    Result<Tensor> permuted = PermuteQk(t.view, heads, direction);
+    if (!permuted.ok()) return permuted.status().WithPrefix("tensor '" + t.name + "'");
+    auto buf = std::make_shared<AlignedBuffer>(t.view.size_bytes);
+    if (t.view.size_bytes) std::memcpy(buf->data(), permuted->data(), t.view.size_bytes);
+    replaced.emplace_back(i, std::move(buf));
+  }
+  for (auto& [i, buf] : replaced) {
+    model.tensors[i].view.data = buf->data();
+    model.owned.push_back(std::move(buf));
+  }
+  model.metadata.Set(std::string(kKeyRopeLayout),
+                     MetaValue::Str(direction == QkPermutation::kHalfToAdjacent ? "adjacent"
+                                                                                : "half"));
+  return Status::Ok();
 }
 
 }  // namespace cratio

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "io/model_file.h"
 #include "tensor/tensor.h"
 
 namespace cratio {
@@ -40,5 +41,13 @@ Status PermuteQkRows(QkPermutation direction, const void* src, void* dst, int64_
 // (a 1-D tensor is treated as one element per row). num_heads is head_count for Q and
 // head_count_kv for K. InvalidInput when the rows do not split into heads of even size.
 Result<Tensor> PermuteQk(const TensorView& w, int64_t num_heads, QkPermutation direction);
+
+// Moves a whole model to the other RoPE layout: every blk.N.attn_q / attn_k weight, bias
+// and low-rank output factor (lr_b) is replaced by a permuted copy the model owns, and
+// "cratio.rope.layout" is set to the new layout ("adjacent" for kHalfToAdjacent, "half"
+// for the inverse). Heads come from <arch>.attention.head_count / head_count_kv.
+// InvalidInput (naming the tensor or key) when a tensor does not split into the heads;
+// the model is left unchanged on error.
+Status ConvertRopeLayout(ModelFile& model, QkPermutation direction);
 
 }  // namespace cratio

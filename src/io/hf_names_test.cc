@@ -122,6 +122,48 @@ TEST(QkPermutation, HalfRopeOnHfWeightsEqualsAdjacentRopeOnPermutedWeights) {
   }
 }
 
+TEST(QkPermutation, ConvertRopeLayoutMovesEveryQkTensorAndRecordsTheLayout) {
+  ModelFile m;
+  m.metadata.Set("general.architecture", MetaValue::Str("qwen2"));
+  m.metadata.Set("qwen2.attention.head_count", MetaValue::U32(4));
+  m.metadata.Set("qwen2.attention.head_count_kv", MetaValue::U32(2));
+  testing::AddRandomTensor(m, "blk.0.attn_q.weight", DType::kF32, Shape{16, 6}, 1);
+  testing::AddRandomTensor(m, "blk.0.attn_q.bias", DType::kF32, Shape{16}, 2);
+  testing::AddRandomTensor(m, "blk.0.attn_k.weight", DType::kBF16, Shape{8, 6}, 3);
+  testing::AddRandomTensor(m, "blk.1.attn_q.lr_a.weight", DType::kF32, Shape{3, 6}, 4);
+  testing::AddRandomTensor(m, "blk.1.attn_q.lr_b.weight", DType::kF32, Shape{16, 3}, 5);
+  testing::AddRandomTensor(m, "blk.0.attn_v.weight", DType::kF32, Shape{8, 6}, 6);
+  std::vector<std::string> before;
+  for (const TensorEntry& t : m.tensors) before.push_back(testing::ViewBytes(t.view));
+
+  ASSERT_TRUE(ConvertRopeLayout(m, QkPermutation::kHalfToAdjacent).ok());
+  EXPECT_EQ(m.metadata.GetString(kKeyRopeLayout), "adjacent");
+  const std::vector<bool> moved = {true, true, true, false, true, false};
+  for (size_t i = 0; i < m.tensors.size(); ++i) {
+    EXPECT_EQ(testing::ViewBytes(m.tensors[i].view) != before[i], moved[i]) << m.tensors[i].name;
+  }
+  // K used the 2 kv heads: its rows moved exactly as PermuteQk with 2 heads moves them.
+  ModelFile ref;
+  testing::AddRandomTensor(ref, "k", DType::kBF16, Shape{8, 6}, 3);
+  Result<Tensor> k2 = PermuteQk(ref.tensors[0].view, 2, QkPermutation::kHalfToAdjacent);
+  ASSERT_TRUE(k2.ok());
+  EXPECT_EQ(testing::ViewBytes(m.tensors[2].view), testing::ViewBytes(k2->view()));
+
+  ASSERT_TRUE(ConvertRopeLayout(m, QkPermutation::kAdjacentToHalf).ok());
+  EXPECT_EQ(m.metadata.GetString(kKeyRopeLayout), "half");
+  for (size_t i = 0; i < m.tensors.size(); ++i) {
+    EXPECT_EQ(testing::ViewBytes(m.tensors[i].view), before[i]) << m.tensors[i].name;
+  }
+
+  // A tensor that does not split leaves the whole model as it was.
+  testing::AddRandomTensor(m, "blk.2.attn_k.weight", DType::kF32, Shape{6, 6}, 7);
+  const Status s = ConvertRopeLayout(m, QkPermutation::kHalfToAdjacent);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(s.message().find("blk.2.attn_k.weight"), std::string::npos) << s.message();
+  EXPECT_EQ(testing::ViewBytes(m.tensors[0].view), before[0]);
+  EXPECT_EQ(m.metadata.GetString(kKeyRopeLayout), "half");
+}
+
 TEST(QkPermutation, RejectsRowsThatDoNotSplitIntoEvenHeads) {
   std::vector<float> src(12), dst(12);
   Status s = PermuteQkRows(QkPermutation::kHalfToAdjacent, src.data(), dst.data(), 12, 4, 5);

@@ -8,6 +8,10 @@
 
 namespace cratio::kernels {
 
+// Activation converters, byte-identical to QuantizeActQ8_0Ref / QuantizeActQ8_KRef.
+void QuantizeActQ8_0Avx512(const float* x, void* xa, int64_t cols);
+void QuantizeActQ8_KAvx512(const float* x, void* xa, int64_t cols);
+
 // GemmFn kernels; activation format in brackets.
 void GemmF16Avx512(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                    int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,

@@ -1,6 +1,6 @@
 // The AVX-512 (F/BW/DQ/VL + VNNI) KernelTable: reference entries overridden by the
-// AVX-512 kernels. Activation converters stay the reference ones, so every ISA multiplies
-// the very same quantized activations.
+// AVX-512 kernels. The activation converters are SIMD twins of the reference ones that
+// produce the same bytes (tested), so every ISA multiplies identical activations.
 #include "kernels/avx512/avx512_kernels.h"
 #include "kernels/isa_tables.h"
 
@@ -12,6 +12,10 @@ void FillAvx512Kernels(KernelTable& table) {
   auto set_gemm = [&table](DType dtype, GemmFn gemm) {
     table.matmul[static_cast<int>(dtype)].gemm = gemm;
   };
+  for (MatmulKernel& k : table.matmul) {
+    if (k.act_dtype == DType::kQ8_0) k.convert_act = QuantizeActQ8_0Avx512;
+    if (k.act_dtype == DType::kQ8_K) k.convert_act = QuantizeActQ8_KAvx512;
+  }
   set_gemm(DType::kF32, GemmF32Avx512);
   set_gemm(DType::kF16, GemmF16Avx512);
   set_gemm(DType::kBF16, GemmBf16Avx512);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <random>
 
+#include "io/byte_reader.h"
 #include "io/gguf.h"
 #include "io/model_file.h"
 #include "testing/test_data.h"
@@ -463,6 +464,64 @@ TEST_F(GgufMalformed, RandomCorruptionsNeverCrash) {
   }
   // Flips inside tensor data leave a valid file, so some must succeed.
   EXPECT_GT(num_ok, 0);
+}
+
+// The same on the real model: corruptions of its metadata and tensor infos (the vocab's
+// string arrays, float arrays and 48 tensor infos).
+TEST_F(GgufMalformed, RandomCorruptionsOfARealModelNeverCrash) {
+  CRATIO_REQUIRE_DATA_FILE("models/stories260K.gguf");
+  std::ifstream f(testing::DataPath("models/stories260K.gguf"), std::ios::binary);
+  const std::vector<uint8_t> full(std::istreambuf_iterator<char>(f), {});
+  Write(full);
+  Result<ModelFile> original = ReadGguf(path_);
+  ASSERT_TRUE(original.ok()) << original.status().message();
+  const uint64_t header_bytes = original->tensors[0].file_offset;
+  std::mt19937 rng(7);
+  for (int iter = 0; iter < 200; ++iter) {
+    std::vector<uint8_t> b = full;
+    for (int k = 0; k < 3; ++k) b[rng() % header_bytes] = static_cast<uint8_t>(rng());
+    Write(b);
+    Result<ModelFile> mf = ReadGguf(path_);
+    if (!mf.ok()) {
+      ASSERT_EQ(mf.status().code(), StatusCode::kInvalidInput) << mf.status().message();
+    }
+  }
+}
+
+TEST(FindInvalidUtf8, AcceptsValidUtf8AndLocatesTheFirstBadSequence) {
+  auto find = [](std::string_view s) {
+    return FindInvalidUtf8(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
+  EXPECT_EQ(find(""), std::nullopt);
+  EXPECT_EQ(find("plain ascii"), std::nullopt);
+  EXPECT_EQ(find("\xc3\xa9\xe4\xb8\x96\xf0\x9f\xa6\x99"), std::nullopt);  // é 世 🦙
+  EXPECT_EQ(find("\xf4\x8f\xbf\xbf"), std::nullopt);                     // U+10FFFF
+  EXPECT_EQ(find("ab\xf4\x90\x80\x80"), 2u);                             // U+110000
+  EXPECT_EQ(find("a\xe0\x80\x80"), 1u);                                   // overlong
+  EXPECT_EQ(find("a\xc1\xbf"), 1u);                                        // overlong
+  EXPECT_EQ(find("ok\xed\xa0\x80"), 2u);                                  // surrogate
+  EXPECT_EQ(find("x\x80"), 1u);                                             // stray continuation
+  EXPECT_EQ(find("xyz\xe4\xb8"), 3u);                                      // cut at the end
+  EXPECT_EQ(find("\xe4\xb8\x41"), 0u);                                    // bad continuation
+}
+
+TEST(ByteReader, RefusesReadsPastTheEndAndLeavesTheCursor) {
+  const uint8_t data[6] = {1, 0, 0, 0, 0xff, 0xee};
+  ByteReader r(data, sizeof(data), "f.bin: test");
+  uint32_t x = 0;
+  ASSERT_TRUE(r.Read(&x, "count").ok());
+  EXPECT_EQ(x, 1u);
+  uint64_t y = 0;
+  Status s = r.Read(&y, "size");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(s.message(), "f.bin: test: size needs 8 bytes at offset 4, file has 6 (truncated?)");
+  EXPECT_EQ(r.offset(), 4u);
+  const uint8_t* p = nullptr;
+  EXPECT_FALSE(r.ReadBytes(3, &p, "tail").ok());
+  ASSERT_TRUE(r.ReadBytes(2, &p, "tail").ok());
+  EXPECT_EQ(p[1], 0xee);
+  EXPECT_EQ(r.remaining(), 0u);
+  EXPECT_FALSE(r.Skip(1, "more").ok());
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "model/forward_llama.h"
 
 #include <cstring>
+#include <iterator>
 
 #include "base/check.h"
 #include "ops/attention.h"
@@ -22,20 +23,26 @@ ForwardScratch::ForwardScratch(const ModelWeights& w, int64_t max_tokens, int64_
       round(max_tokens * w.max_kv_dim()),    round(max_tokens * w.max_q_dim()),
       round(max_tokens * w.max_ffn_dim()),   round(max_tokens * w.max_ffn_dim()),
       round(max_logit_rows * d),             round(int64_t{num_threads} * n_ctx),
+      round(max_tokens * w.config().rope_dim),
   };
   int64_t total = 0;
   for (int64_t s : sizes) total += s;
   buf_ = AlignedBuffer(static_cast<size_t>(total) * sizeof(float));
   float* p = buf_.as<float>();
-  float** slots[] = {&x, &xb, &q, &k, &v, &att, &gate, &up, &hidden, &scores};
-  for (int i = 0; i < 10; ++i) {
+  float** slots[] = {&x, &xb, &q, &k, &v, &att, &gate, &up, &hidden, &scores, &rope_cos_sin};
+  static_assert(std::size(slots) == std::size(sizes));
+  for (size_t i = 0; i < std::size(slots); ++i) {
     *slots[i] = p;
     p += sizes[i];
   }
 }
 
 void ForwardLlama(OpContext& ctx, const ModelWeights& w, const RopeTable& rope, KvCache& cache,
-                  ForwardScratch& s, const BatchView& batch, float* logits) {
+                  ForwardScratch& s, const BatchView& batch, float* logits,
+                  const ActivationObserver* observer) {
+  auto observe = [&](int64_t layer, TensorRole role, const float* x, int64_t rows, int64_t cols) {
+    if (observer != nullptr) (*observer)(layer, role, x, rows, cols);
+  };
   const ModelConfig& cfg = w.config();
   const int64_t num_tokens = batch.num_tokens;
   const int64_t d = cfg.model_dim;
@@ -46,6 +53,8 @@ void ForwardLlama(OpContext& ctx, const ModelWeights& w, const RopeTable& rope, 
 
   // x[t, :] = token_embd[tokens[t], :]
   for (int64_t t = 0; t < num_tokens; ++t) w.EmbedToken(batch.tokens[t], s.x + t * d);
+  // The rotation angles depend only on positions: computed once for all layers.
+  RopeCosSin(rope, batch.positions, num_tokens, s.rope_cos_sin);
 
   for (int64_t l = 0; l < static_cast<int64_t>(w.layers().size()); ++l) {
     const LayerWeights& lw = w.layer(l);
@@ -54,11 +63,14 @@ void ForwardLlama(OpContext& ctx, const ModelWeights& w, const RopeTable& rope, 
 
     // Attention block: xb = norm(x); q, k, v = xb · Wqᵀ, xb · Wkᵀ, xb · Wvᵀ (+ biases)
     RmsNorm(ctx, s.x, lw.attn_norm.data(), s.xb, num_tokens, d, eps);
+    observe(l, TensorRole::kAttnQ, s.xb, num_tokens, d);
+    observe(l, TensorRole::kAttnK, s.xb, num_tokens, d);
+    observe(l, TensorRole::kAttnV, s.xb, num_tokens, d);
     Matmul(ctx, lw.attn_q, s.xb, num_tokens, s.q);  // q[T, q_dim]
     Matmul(ctx, lw.attn_k, s.xb, num_tokens, s.k);  // k[T, kv_dim]
     Matmul(ctx, lw.attn_v, s.xb, num_tokens, s.v);  // v[T, kv_dim]
-    ApplyRope(ctx, rope, s.q, q_dim, lw.num_heads, s.k, kv_dim, lw.num_kv_heads, head_dim,
-              batch.positions, num_tokens);
+    ApplyRope(ctx, rope, s.rope_cos_sin, s.q, q_dim, lw.num_heads, s.k, kv_dim, lw.num_kv_heads,
+              head_dim, num_tokens);
 
     // cache[l][seq, pos, :] = k[t, :], v[t, :] — all of the batch first, so tokens of one
     // sequence see each other below.
@@ -89,14 +101,18 @@ void ForwardLlama(OpContext& ctx, const ModelWeights& w, const RopeTable& rope, 
     a.scores_scratch = s.scores;
     Attention(ctx, a);  // att[T, q_dim]
 
+    observe(l, TensorRole::kAttnOutput, s.att, num_tokens, q_dim);
     Matmul(ctx, lw.attn_output, s.att, num_tokens, s.xb);  // xb[T, d] = att · Woᵀ
     AddInPlace(ctx, s.x, s.xb, num_tokens * d);
 
     // FFN block: x += (silu(xb · Wgᵀ) ⊙ (xb · Wuᵀ)) · Wdᵀ, xb = norm(x)
     RmsNorm(ctx, s.x, lw.ffn_norm.data(), s.xb, num_tokens, d, eps);
+    observe(l, TensorRole::kFfnGate, s.xb, num_tokens, d);
+    observe(l, TensorRole::kFfnUp, s.xb, num_tokens, d);
     Matmul(ctx, lw.ffn_gate, s.xb, num_tokens, s.gate);  // gate[T, ffn_dim]
     Matmul(ctx, lw.ffn_up, s.xb, num_tokens, s.up);      // up[T, ffn_dim]
     SiluMul(ctx, s.gate, s.up, num_tokens * lw.ffn_dim);
+    observe(l, TensorRole::kFfnDown, s.gate, num_tokens, lw.ffn_dim);
     Matmul(ctx, lw.ffn_down, s.gate, num_tokens, s.xb);  // xb[T, d]
     AddInPlace(ctx, s.x, s.xb, num_tokens * d);
   }
@@ -108,6 +124,7 @@ void ForwardLlama(OpContext& ctx, const ModelWeights& w, const RopeTable& rope, 
                 sizeof(float) * d);
   }
   RmsNorm(ctx, s.hidden, w.output_norm().data(), s.hidden, batch.num_logit_rows, d, eps);
+  observe(-1, TensorRole::kOutput, s.hidden, batch.num_logit_rows, d);
   Matmul(ctx, w.output(), s.hidden, batch.num_logit_rows, logits);
 }
 

@@ -6,14 +6,21 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "base/aligned_buffer.h"
 #include "model/kv_cache.h"
+#include "model/tensor_names.h"
 #include "model/weights.h"
 #include "ops/op_context.h"
 #include "ops/rope.h"
 
 namespace cratio {
+
+// Sees x[num_tokens, cols], the input of the linear layer `role` of layer `layer_idx`
+// (-1 for output.weight), before it is multiplied; for calibration statistics.
+using ActivationObserver = std::function<void(int64_t layer_idx, TensorRole role, const float* x,
+                                              int64_t num_tokens, int64_t cols)>;
 
 // A batch as plain arrays (see Session for the checked, owning form).
 struct BatchView {
@@ -47,6 +54,7 @@ class ForwardScratch {
   float* gate = nullptr;     // [max_tokens, max_ffn_dim]
   float* up = nullptr;       // [max_tokens, max_ffn_dim]
   float* hidden = nullptr;   // [max_logit_rows, model_dim] final-normed rows for logits
+  float* rope_cos_sin = nullptr;  // [max_tokens, rope_dim] angles of this batch's positions
   float* scores = nullptr;   // [num_threads, n_ctx] attention scores
 
  private:
@@ -59,7 +67,9 @@ class ForwardScratch {
 // logits[r, vocab] for each requested row. The caller has validated the batch (ids and
 // positions in range, sizes within the scratch; earlier positions of each sequence
 // already in the cache or in this batch). Allocates nothing.
+// `observer` (may be null) sees the input of every linear layer first (calibration).
 void ForwardLlama(OpContext& ctx, const ModelWeights& w, const RopeTable& rope, KvCache& cache,
-                  ForwardScratch& s, const BatchView& batch, float* logits);
+                  ForwardScratch& s, const BatchView& batch, float* logits,
+                  const ActivationObserver* observer = nullptr);
 
 }  // namespace cratio

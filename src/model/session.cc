@@ -30,7 +30,8 @@ void Batch::Add(int32_t token, int32_t pos, int32_t seq_id, bool want_logits) {
 Result<std::unique_ptr<Session>> Session::Create(const ModelWeights& weights,
                                                  const SessionOptions& options) {
   const ModelConfig& cfg = weights.config();
-  int64_t n_ctx = options.n_ctx > 0 ? options.n_ctx : cfg.context_length;
+  int64_t n_ctx = options.n_ctx > 0 ? options.n_ctx
+                                     : std::min(cfg.context_length, kDefaultMaxContext);
   if (n_ctx <= 0) {
     return InvalidInput("session: no context length given and the model's '{}.context_length' "
                         "is {}",
@@ -56,6 +57,7 @@ Result<std::unique_ptr<Session>> Session::Create(const ModelWeights& weights,
 
   std::unique_ptr<Session> s(new Session());
   s->weights_ = &weights;
+  s->observer_ = options.activation_observer;
   if (options.pool != nullptr) {
     s->pool_ = options.pool;
   } else {
@@ -129,7 +131,8 @@ Status Session::Forward(const Batch& batch) {
   view.seq_ids = batch.seq_ids().data();
   view.num_logit_rows = num_rows;
   view.logit_rows = batch.logit_rows().data();
-  ForwardLlama(*ctx_, *weights_, rope_, cache_, scratch_, view, logits_.as<float>());
+  ForwardLlama(*ctx_, *weights_, rope_, cache_, scratch_, view, logits_.as<float>(),
+               observer_ ? &observer_ : nullptr);
   for (int64_t s = 0; s < n_seq(); ++s) cache_.set_seq_len(s, seq_lens_scratch_[s]);
   num_logits_ = num_rows;
   return Status::Ok();

@@ -21,14 +21,20 @@ namespace cratio {
 
 struct KernelTable;
 
+inline constexpr int64_t kDefaultMaxContext = 4096;
+
 struct SessionOptions {
-  int64_t n_ctx = 0;        // positions per sequence; 0: the model's context_length
+  // Positions per sequence; 0: the model's context_length, at most kDefaultMaxContext (a
+  // 128K-context model would otherwise reserve tens of GB of KV cache by default).
+  int64_t n_ctx = 0;
   int64_t n_seq = 1;        // independent sequences in the KV cache
   int64_t max_batch = 512;  // tokens per Forward call
   int64_t max_logits = 0;   // logit rows per Forward call; 0: max_batch
   int num_threads = 0;      // 0: one per core (ignored when `pool` is given)
   ThreadPool* pool = nullptr;              // shared pool, must outlive the session
   const KernelTable* kernels = nullptr;    // null: the process-wide table (CRATIO_ISA)
+  // Sees the input of every linear layer during Forward (calibration); empty: no cost.
+  ActivationObserver activation_observer;
 };
 
 // Tokens for one Forward call; reuse one Batch (Clear, Add) to avoid allocation.
@@ -92,6 +98,7 @@ class Session {
   AlignedBuffer logits_;          // [max_logits, vocab]
   std::vector<int64_t> seq_lens_scratch_;  // [n_seq], for validating a batch
   int64_t num_logits_ = 0;
+  ActivationObserver observer_;  // from SessionOptions; empty when not observing
 };
 
 }  // namespace cratio

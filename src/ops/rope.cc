@@ -27,14 +27,11 @@ void RotateHead(float* x, const float* cos_v, const float* sin_v, int64_t half,
   }
 }
 
-// Largest rope_dim / 2 handled with the on-stack cos/sin tables below.
-constexpr int64_t kMaxRopePairs = 1024;
-
 }  // namespace
 
 RopeTable MakeRopeTable(int64_t rope_dim, RopeLayout layout, float freq_base,
                         const float* freq_factors, const RopeScaling& scaling) {
-  CRATIO_CHECK(rope_dim > 0 && rope_dim % 2 == 0 && rope_dim / 2 <= kMaxRopePairs);
+  CRATIO_CHECK(rope_dim > 0 && rope_dim % 2 == 0);
   RopeTable t;
   t.rope_dim = rope_dim;
   t.layout = layout;
@@ -65,34 +62,41 @@ RopeTable MakeRopeTable(int64_t rope_dim, RopeLayout layout, float freq_base,
   return t;
 }
 
-void ApplyRope(OpContext& ctx, const RopeTable& rope, float* q, int64_t q_stride,
-               int64_t num_q_heads, float* k, int64_t k_stride, int64_t num_k_heads,
-               int64_t head_dim, const int32_t* positions, int64_t num_tokens) {
+void RopeCosSin(const RopeTable& rope, const int32_t* positions, int64_t num_tokens,
+                float* cos_sin) {
+  const int64_t half = rope.rope_dim / 2;
+  for (int64_t t = 0; t < num_tokens; ++t) {
+    const double pos = static_cast<double>(positions[t]);
+    float* c = cos_sin + t * rope.rope_dim;
+    for (int64_t i = 0; i < half; ++i) {
+      const double angle = pos * rope.inv_freq[i];
+      c[i] = static_cast<float>(std::cos(angle));
+      c[half + i] = static_cast<float>(std::sin(angle));
+    }
+  }
+}
+
+void ApplyRope(OpContext& ctx, const RopeTable& rope, const float* cos_sin, float* q,
+               int64_t q_stride, int64_t num_q_heads, float* k, int64_t k_stride,
+               int64_t num_k_heads, int64_t head_dim, int64_t num_tokens) {
   CRATIO_CHECK(rope.rope_dim <= head_dim);
   // The arguments travel as one struct so the std::function below fits its inline
   // storage (no allocation per call).
   struct Job {
     const RopeTable* rope;
+    const float* cos_sin;
     float* q;
     int64_t q_stride, num_q_heads;
     float* k;
     int64_t k_stride, num_k_heads, head_dim;
-    const int32_t* positions;
-  } job{&rope, q, q_stride, num_q_heads, k, k_stride, num_k_heads, head_dim, positions};
-  // Few tokens are cheaper on one thread than a pool round trip.
-  constexpr int64_t kGrainTokens = 16;
-  ctx.pool().ParallelFor(num_tokens, kGrainTokens, [&job](int64_t begin, int64_t end, int) {
-    const int64_t half = job.rope->rope_dim / 2;
+  } job{&rope, cos_sin, q, q_stride, num_q_heads, k, k_stride, num_k_heads, head_dim};
+  auto work = [&job](int64_t begin, int64_t end, int) {
+    const int64_t dim = job.rope->rope_dim;
+    const int64_t half = dim / 2;
     const RopeLayout layout = job.rope->layout;
-    float cos_v[kMaxRopePairs];
-    float sin_v[kMaxRopePairs];
     for (int64_t t = begin; t < end; ++t) {
-      const double pos = static_cast<double>(job.positions[t]);
-      for (int64_t i = 0; i < half; ++i) {
-        const double angle = pos * job.rope->inv_freq[i];
-        cos_v[i] = static_cast<float>(std::cos(angle));
-        sin_v[i] = static_cast<float>(std::sin(angle));
-      }
+      const float* cos_v = job.cos_sin + t * dim;
+      const float* sin_v = cos_v + half;
       float* q_row = job.q + t * job.q_stride;
       for (int64_t h = 0; h < job.num_q_heads; ++h) {
         RotateHead(q_row + h * job.head_dim, cos_v, sin_v, half, layout);
@@ -103,7 +107,14 @@ void ApplyRope(OpContext& ctx, const RopeTable& rope, float* q, int64_t q_stride
         RotateHead(k_row + h * job.head_dim, cos_v, sin_v, half, layout);
       }
     }
-  });
+  };
+  // A few tokens are cheaper on this thread than a pool round trip.
+  constexpr int64_t kGrainTokens = 16;
+  if (num_tokens <= kGrainTokens) {
+    work(0, num_tokens, 0);
+  } else {
+    ctx.pool().ParallelFor(num_tokens, kGrainTokens, work);
+  }
 }
 
 }  // namespace cratio

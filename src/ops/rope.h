@@ -35,13 +35,19 @@ struct RopeTable {
 RopeTable MakeRopeTable(int64_t rope_dim, RopeLayout layout, float freq_base,
                         const float* freq_factors, const RopeScaling& scaling);
 
+// cos_sin[t, :] for the token at positions[t], t in [0, num_tokens): cos of the pair
+// angles at cos_sin + t * rope_dim + i and their sin at + rope_dim / 2 + i, i < rope_dim / 2.
+// Computed once per batch and shared by every layer's ApplyRope.
+void RopeCosSin(const RopeTable& rope, const int32_t* positions, int64_t num_tokens,
+                float* cos_sin);
+
 // Rotates, in place, the first rope_dim elements of every head of q and k:
 //   q[t, h * head_dim + :] for h < num_q_heads, row t starting at q + t * q_stride;
 //   k[t, h * head_dim + :] for h < num_k_heads, row t starting at k + t * k_stride;
-// at position positions[t], t in [0, num_tokens). k may be null (num_k_heads ignored).
+// by the angles of cos_sin[t] (from RopeCosSin), t in [0, num_tokens). k may be null.
 // Split over tokens; allocates nothing.
-void ApplyRope(OpContext& ctx, const RopeTable& rope, float* q, int64_t q_stride,
-               int64_t num_q_heads, float* k, int64_t k_stride, int64_t num_k_heads,
-               int64_t head_dim, const int32_t* positions, int64_t num_tokens);
+void ApplyRope(OpContext& ctx, const RopeTable& rope, const float* cos_sin, float* q,
+               int64_t q_stride, int64_t num_q_heads, float* k, int64_t k_stride,
+               int64_t num_k_heads, int64_t head_dim, int64_t num_tokens);
 
 }  // namespace cratio

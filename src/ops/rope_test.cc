@@ -69,7 +69,9 @@ TEST(ApplyRope, RotatesAdjacentPairsByPositionTimesFrequency) {
   // One token at position 3, one head of 6 (rope_dim 4: the last two stay).
   std::vector<float> q = {1, 0, 0, 1, 5, 6};
   const int32_t pos = 3;
-  ApplyRope(ctx, t, q.data(), 6, 1, nullptr, 0, 0, 6, &pos, 1);
+  std::vector<float> cs(4);
+  RopeCosSin(t, &pos, 1, cs.data());
+  ApplyRope(ctx, t, cs.data(), q.data(), 6, 1, nullptr, 0, 0, 6, 1);
   // pair 0 (freq 1): (1, 0) → (cos 3, sin 3); pair 1 (freq 0.1): (0, 1) → (-sin .3, cos .3)
   EXPECT_NEAR(q[0], std::cos(3.0), kRotationTolerance);
   EXPECT_NEAR(q[1], std::sin(3.0), kRotationTolerance);
@@ -104,10 +106,12 @@ TEST(ApplyRope, HalfLayoutEqualsAdjacentOnPermutedElements) {
     return dst;
   };
   std::vector<float> q_half = permute(q), k_half = permute(k);
-  ApplyRope(ctx, adj, q.data(), heads * hd, heads, k.data(), kv_heads * hd, kv_heads, hd,
-            pos.data(), tokens);
-  ApplyRope(ctx, half, q_half.data(), heads * hd, heads, k_half.data(), kv_heads * hd, kv_heads,
-            hd, pos.data(), tokens);
+  std::vector<float> cs(tokens * hd);
+  RopeCosSin(adj, pos.data(), tokens, cs.data());
+  ApplyRope(ctx, adj, cs.data(), q.data(), heads * hd, heads, k.data(), kv_heads * hd, kv_heads,
+            hd, tokens);
+  ApplyRope(ctx, half, cs.data(), q_half.data(), heads * hd, heads, k_half.data(),
+            kv_heads * hd, kv_heads, hd, tokens);
   const std::vector<float> q_want = permute(q), k_want = permute(k);
   for (size_t i = 0; i < q.size(); ++i) ASSERT_NEAR(q_half[i], q_want[i], kRotationTolerance);
   for (size_t i = 0; i < k.size(); ++i) ASSERT_NEAR(k_half[i], k_want[i], kRotationTolerance);
@@ -120,9 +124,12 @@ TEST(ApplyRope, PreservesNormsAndIsIdentityAtPositionZero) {
   std::vector<float> x = {0.5f, -1, 2, 3, -0.25f, 4, 1, -2};
   std::vector<float> y = x;
   const int32_t zero = 0, far = 12345;
-  ApplyRope(ctx, t, y.data(), 8, 1, nullptr, 0, 0, 8, &zero, 1);
+  std::vector<float> cs(8);
+  RopeCosSin(t, &zero, 1, cs.data());
+  ApplyRope(ctx, t, cs.data(), y.data(), 8, 1, nullptr, 0, 0, 8, 1);
   for (size_t i = 0; i < x.size(); ++i) EXPECT_EQ(y[i], x[i]);
-  ApplyRope(ctx, t, y.data(), 8, 1, nullptr, 0, 0, 8, &far, 1);
+  RopeCosSin(t, &far, 1, cs.data());
+  ApplyRope(ctx, t, cs.data(), y.data(), 8, 1, nullptr, 0, 0, 8, 1);
   for (int i = 0; i < 4; ++i) {
     EXPECT_NEAR(std::hypot(y[i], y[i + 4]), std::hypot(x[i], x[i + 4]), kRotationTolerance);
   }

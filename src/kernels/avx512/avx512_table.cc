@@ -21,6 +21,7 @@ void FillAvx512Kernels(KernelTable& table) {
   set_gemm(DType::kBF16, GemmBf16Avx512);
   set_gemm(DType::kQ8_0, GemmQ8_0Avx512);
   set_gemm(DType::kQ4_0, GemmQ4_0Avx512);
+  set_gemm(DType::kQ5_0, GemmQ5_0Avx512);
   set_gemm(DType::kQ4_K, GemmQ4_KAvx512);
   set_gemm(DType::kQ5_K, GemmQ5_KAvx512);
   set_gemm(DType::kQ6_K, GemmQ6_KAvx512);

@@ -25,6 +25,10 @@ class BpeTokenizer final : public Tokenizer {
   // unknown pre-tokenizer.
   static Result<std::unique_ptr<Tokenizer>> Create(TokenizerSpec spec);
 
+  // Pinned in memory: vocab_ views the strings of spec_.
+  BpeTokenizer(const BpeTokenizer&) = delete;
+  BpeTokenizer& operator=(const BpeTokenizer&) = delete;
+
   Result<std::vector<int32_t>> Encode(std::string_view text, bool add_special) const override;
   Result<std::vector<int32_t>> EncodeParsingSpecial(std::string_view text,
                                                     bool add_special) const override;

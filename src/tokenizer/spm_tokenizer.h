@@ -23,6 +23,10 @@ class SpmTokenizer final : public Tokenizer {
   // `spec` must have passed ValidateTokenizerSpec.
   explicit SpmTokenizer(TokenizerSpec spec);
 
+  // Pinned in memory: vocab_ views the strings of spec_.
+  SpmTokenizer(const SpmTokenizer&) = delete;
+  SpmTokenizer& operator=(const SpmTokenizer&) = delete;
+
   Result<std::vector<int32_t>> Encode(std::string_view text, bool add_special) const override;
   Result<std::vector<int32_t>> EncodeParsingSpecial(std::string_view text,
                                                     bool add_special) const override;

@@ -11,7 +11,6 @@ namespace {
 
 struct Q4_KPolicy {
   static constexpr int kBlockBytes = sizeof(BlockQ4_K);
-  static constexpr bool kHasMins = true;
   struct Row {
     __m512i scales32;  // lanes 0-7 scales, 8-15 mins
     __m128i mins16;    // the 8 mins as int16
@@ -42,10 +41,15 @@ struct Q4_KPolicy {
   static float D(const uint8_t* block) {
     return _cvtsh_ss(reinterpret_cast<const BlockQ4_K*>(block)->d);
   }
-  static float Dmin(const uint8_t* block) {
-    return _cvtsh_ss(reinterpret_cast<const BlockQ4_K*>(block)->dmin);
+  // Each min covers two 16-value bsums.
+  static __m256i CorrCoeffs16(const uint8_t*, const Row& row) {
+    const __m128i lo = _mm_unpacklo_epi16(row.mins16, row.mins16);
+    const __m128i hi = _mm_unpackhi_epi16(row.mins16, row.mins16);
+    return _mm256_set_m128i(hi, lo);
   }
-  static __m128i Mins16(const Row& row) { return row.mins16; }
+  static float CorrFactor(const uint8_t* block) {
+    return -_cvtsh_ss(reinterpret_cast<const BlockQ4_K*>(block)->dmin);
+  }
 
   // Outer-product path (q8_k_act_outer.h).
   static constexpr int kSubBlock = 32;

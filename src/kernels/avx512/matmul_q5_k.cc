@@ -11,7 +11,6 @@ namespace {
 
 struct Q5_KPolicy {
   static constexpr int kBlockBytes = sizeof(BlockQ5_K);
-  static constexpr bool kHasMins = true;
   struct Row {
     __m512i scales32;  // lanes 0-7 scales, 8-15 mins
     __m128i mins16;    // the 8 mins as int16
@@ -49,10 +48,15 @@ struct Q5_KPolicy {
   static float D(const uint8_t* block) {
     return _cvtsh_ss(reinterpret_cast<const BlockQ5_K*>(block)->d);
   }
-  static float Dmin(const uint8_t* block) {
-    return _cvtsh_ss(reinterpret_cast<const BlockQ5_K*>(block)->dmin);
+  // Each min covers two 16-value bsums.
+  static __m256i CorrCoeffs16(const uint8_t*, const Row& row) {
+    const __m128i lo = _mm_unpacklo_epi16(row.mins16, row.mins16);
+    const __m128i hi = _mm_unpackhi_epi16(row.mins16, row.mins16);
+    return _mm256_set_m128i(hi, lo);
   }
-  static __m128i Mins16(const Row& row) { return row.mins16; }
+  static float CorrFactor(const uint8_t* block) {
+    return -_cvtsh_ss(reinterpret_cast<const BlockQ5_K*>(block)->dmin);
+  }
 
   // Outer-product path (q8_k_act_outer.h): q4_k's repack plus the 5th bit, bit 2k (first
   // 32 of chunk k) or 2k + 1 (second 32) of qh[l].

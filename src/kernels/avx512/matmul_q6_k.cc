@@ -11,7 +11,6 @@ namespace {
 
 struct Q6_KPolicy {
   static constexpr int kBlockBytes = sizeof(BlockQ6_K);
-  static constexpr bool kHasMins = false;
   struct Row {
     __m512i scales32;  // 16 signed scales, low 16 bits of each lane (high bits zero)
   };
@@ -50,9 +49,13 @@ struct Q6_KPolicy {
   static float D(const uint8_t* block) {
     return _cvtsh_ss(reinterpret_cast<const BlockQ6_K*>(block)->d);
   }
-  static __m256i Scales16(const uint8_t* block) {
+  // The -32 of every value: -32·d·Σ_j sc_j·bsum_j.
+  static __m256i CorrCoeffs16(const uint8_t* block, const Row&) {
     return _mm256_cvtepi8_epi16(_mm_loadu_si128(
         reinterpret_cast<const __m128i*>(reinterpret_cast<const BlockQ6_K*>(block)->scales)));
+  }
+  static float CorrFactor(const uint8_t* block) {
+    return -32.0f * _cvtsh_ss(reinterpret_cast<const BlockQ6_K*>(block)->d);
   }
 
   // Outer-product path (q8_k_act_outer.h): values used as q (0..63); correction

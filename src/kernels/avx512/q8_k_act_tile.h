@@ -12,16 +12,16 @@ namespace cratio::kernels::avx512 {
 
 // A weight policy P provides:
 //   static constexpr int kBlockBytes;
-//   static constexpr bool kHasMins;       // x = d·sc·q - dmin·m (else x = d·sc·(q - 32))
 //   struct Row { ... };                   // per-row super-block state kept in registers
 //   static void Prepare(const uint8_t* block, Row& row);
 //   static __m512i Values(const uint8_t* block, const Row& row, int k);   // elements 64k..
+//     // as unsigned bytes (the offset or min is in the correction below)
 //   static __m512i Scales(const Row& row, int k);  // i32 lanes: scale of each lane's
 //                                                  // sub-block, high 16 bits zero
 //   static float D(const uint8_t* block);
-//   kHasMins:  static float Dmin(const uint8_t* block);
-//              static __m128i Mins16(const Row& row);  // 8 mins as int16
-//   !kHasMins: static __m256i Scales16(const uint8_t* block); // 16 scales as int16
+//   static __m256i CorrCoeffs16(const uint8_t* block, const Row& row);  // c[16] as int16
+//   static float CorrFactor(const uint8_t* block);
+// and the super-block value is  d·Σ_sub scale·Σ value·a + CorrFactor·Σ_i c[i]·bsum[i].
 
 // out[t * out_stride + r] = Σ_c W[r, c] · x[t, c] for r < kRows, t < kTokens.
 template <class P, int kRows, int kTokens>
@@ -63,39 +63,20 @@ inline void Q8KActTile(const uint8_t* w, int64_t w_row_bytes, const uint8_t* xa,
         }
       }
     }
-    // Per token, once: the activation sums the offset / min terms need.
     __m256i bsums[kTokens];
-    [[maybe_unused]] __m128i pair_sums16[kTokens];  // sums over sub-blocks of 32
     for (int t = 0; t < kTokens; ++t) {
       bsums[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb[t]->bsums));
-      if constexpr (P::kHasMins) {
-        const __m256i pair_sums = _mm256_madd_epi16(bsums[t], _mm256_set1_epi16(1));
-        pair_sums16[t] = _mm_packs_epi32(_mm256_castsi256_si128(pair_sums),
-                                         _mm256_extracti128_si256(pair_sums, 1));
-      }
     }
     for (int r = 0; r < kRows; ++r) {
       const float d = P::D(blocks[r]);
-      if constexpr (P::kHasMins) {
-        // - dmin · Σ_j m_j · Σ_{i in sub-block j} a_i.
-        const float dmin = P::Dmin(blocks[r]);
-        const __m128i mins16 = P::Mins16(rows[r]);
-        for (int t = 0; t < kTokens; ++t) {
-          const __m128i msum = _mm_madd_epi16(mins16, pair_sums16[t]);
-          const __m512 min_term = _mm512_zextps128_ps512(_mm_cvtepi32_ps(msum));
-          acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum[r][t]), _mm512_set1_ps(d * xb[t]->d),
-                                      acc[r][t]);
-          acc[r][t] = _mm512_fnmadd_ps(min_term, _mm512_set1_ps(dmin * xb[t]->d), acc[r][t]);
-        }
-      } else {
-        // Values were used as q (0..63); subtract 32 · Σ_j sc_j · Σ_{i in j} a_i.
-        const __m256i sc16 = P::Scales16(blocks[r]);
-        for (int t = 0; t < kTokens; ++t) {
-          const __m256i corr = _mm256_slli_epi32(_mm256_madd_epi16(sc16, bsums[t]), 5);
-          const __m512i fixed = _mm512_sub_epi32(isum[r][t], _mm512_zextsi256_si512(corr));
-          acc[r][t] =
-              _mm512_fmadd_ps(_mm512_cvtepi32_ps(fixed), _mm512_set1_ps(d * xb[t]->d), acc[r][t]);
-        }
+      const float corr_factor = P::CorrFactor(blocks[r]);
+      const __m256i coeffs = P::CorrCoeffs16(blocks[r], rows[r]);
+      for (int t = 0; t < kTokens; ++t) {
+        const __m512 corr =
+            _mm512_cvtepi32_ps(_mm512_zextsi256_si512(_mm256_madd_epi16(coeffs, bsums[t])));
+        acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum[r][t]), _mm512_set1_ps(d * xb[t]->d),
+                                    acc[r][t]);
+        acc[r][t] = _mm512_fmadd_ps(corr, _mm512_set1_ps(corr_factor * xb[t]->d), acc[r][t]);
       }
     }
   }

@@ -22,6 +22,8 @@ void FillAvx512Kernels(KernelTable& table) {
   set_gemm(DType::kQ8_0, GemmQ8_0Avx512);
   set_gemm(DType::kQ4_0, GemmQ4_0Avx512);
   set_gemm(DType::kQ5_0, GemmQ5_0Avx512);
+  set_gemm(DType::kQ2_K, GemmQ2_KAvx512);
+  set_gemm(DType::kQ3_K, GemmQ3_KAvx512);
   set_gemm(DType::kQ4_K, GemmQ4_KAvx512);
   set_gemm(DType::kQ5_K, GemmQ5_KAvx512);
   set_gemm(DType::kQ6_K, GemmQ6_KAvx512);

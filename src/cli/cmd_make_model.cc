@@ -65,6 +65,11 @@ Status RunMakeModel(const MakeModelArgs& args) {
                         "llama2.c ('{}')",
                         args.out);
   }
+  if (format == FileFormat::kSafetensors && options.dtype != DType::kF32 &&
+      options.dtype != DType::kF16 && options.dtype != DType::kBF16) {
+    return InvalidInput("make-model: safetensors holds f32 / f16 / bf16 only, got --dtype {}",
+                        DTypeName(options.dtype));
+  }
   CRATIO_RETURN_IF_ERROR(CheckOutputPath(args.out, {args.vocab_from}, args.force));
 
   std::optional<ModelFile> vocab_model;

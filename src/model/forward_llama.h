@@ -55,7 +55,7 @@ class ForwardScratch {
   float* up = nullptr;       // [max_tokens, max_ffn_dim]
   float* hidden = nullptr;   // [max_logit_rows, model_dim] final-normed rows for logits
   float* rope_cos_sin = nullptr;  // [max_tokens, rope_dim] angles of this batch's positions
-  float* scores = nullptr;   // [num_threads, n_ctx] attention scores
+  float* scores = nullptr;   // [num_threads, max_group, n_ctx] attention scores
 
  private:
   int64_t max_tokens_ = 0;

@@ -254,6 +254,12 @@ int64_t ModelWeights::max_ffn_dim() const {
   return m;
 }
 
+int64_t ModelWeights::max_group() const {
+  int64_t m = 1;
+  for (const LayerWeights& l : layers_) m = std::max(m, l.num_heads / l.num_kv_heads);
+  return m;
+}
+
 std::vector<int64_t> ModelWeights::kv_dims() const {
   std::vector<int64_t> d;
   d.reserve(layers_.size());

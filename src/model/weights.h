@@ -73,6 +73,7 @@ class ModelWeights {
   int64_t max_q_dim() const;    // num_heads * head_dim
   int64_t max_kv_dim() const;   // num_kv_heads * head_dim
   int64_t max_ffn_dim() const;
+  int64_t max_group() const;    // num_heads / num_kv_heads (query heads per KV head)
   // Per-layer KV widths (num_kv_heads * head_dim) for the KV cache.
   std::vector<int64_t> kv_dims() const;
 

@@ -28,13 +28,14 @@ struct AttentionArgs {
   // out[t, h * head_dim + d], row t at out + t * out_stride.
   float* out = nullptr;
   int64_t out_stride = 0;
-  // Scores scratch: [pool threads, seq_capacity] floats.
+  // Scores scratch: [pool threads, num_heads / num_kv_heads, seq_capacity] floats.
   float* scores_scratch = nullptr;
 };
 
 // out = softmax(q · Kᵀ / sqrt(head_dim), causal within the token's own sequence) · V, for
-// every token and query head. Work is interleaved over the pool's threads by (token,
-// head) so long and short causal rows balance; allocates nothing.
+// every token and query head. Work is interleaved over the pool's threads by token and
+// KV-head group (each cached row read once per group) so long and short causal rows
+// balance; allocates nothing.
 void Attention(OpContext& ctx, const AttentionArgs& args);
 
 }  // namespace cratio

@@ -16,7 +16,8 @@ namespace {
 constexpr double kAttentionTolerance = 1e-5;
 
 // Small jobs run on the calling thread, large ones over the pool: both are checked.
-void CheckAttention(int64_t hd, int64_t cap, const std::vector<int32_t>& pos) {
+void CheckAttention(int64_t hd, int64_t cap, const std::vector<int32_t>& pos,
+                    const std::vector<int32_t>& seq, int num_threads) {
   const int64_t heads = 6, kv_heads = 2, num_seq = 3;
   const int64_t kv_dim = kv_heads * hd, q_dim = heads * hd;
   std::mt19937 rng(3);
@@ -24,7 +25,6 @@ void CheckAttention(int64_t hd, int64_t cap, const std::vector<int32_t>& pos) {
   std::vector<float> k_cache(num_seq * cap * kv_dim), v_cache(num_seq * cap * kv_dim);
   for (float& x : k_cache) x = n(rng);
   for (float& x : v_cache) x = n(rng);
-  const std::vector<int32_t> seq = {0, 2, 2, 1, 0, 2};
   const int64_t tokens = static_cast<int64_t>(seq.size());
   std::vector<float> q(tokens * q_dim);
   for (float& x : q) x = n(rng);
@@ -33,9 +33,9 @@ void CheckAttention(int64_t hd, int64_t cap, const std::vector<int32_t>& pos) {
     auto table = KernelTableFor(isa);
     if (!table.ok()) continue;
     SCOPED_TRACE(IsaName(isa));
-    ThreadPool pool(3);
+    ThreadPool pool(num_threads);
     OpContext ctx(&pool, *table);
-    std::vector<float> out(tokens * q_dim, -1.0f), scores(3 * cap);
+    std::vector<float> out(tokens * q_dim, -1.0f), scores(num_threads * 3 * cap);
     AttentionArgs a;
     a.num_tokens = tokens;
     a.num_heads = heads;
@@ -76,18 +76,24 @@ void CheckAttention(int64_t hd, int64_t cap, const std::vector<int32_t>& pos) {
       }
     }
     // Position 0 sees only itself: the output is v at position 0 of its sequence.
-    for (int64_t i = 0; i < hd; ++i) {
-      EXPECT_NEAR(out[0 * q_dim + i], v_cache[0 * cap * kv_dim + i], 1e-6);
+    for (int64_t i = 0; pos[0] == 0 && i < hd; ++i) {
+      EXPECT_NEAR(out[0 * q_dim + i], v_cache[seq[0] * cap * kv_dim + i], 1e-6);
     }
   }
 }
 
 TEST(Attention, MatchesReferenceForGqaAcrossSequencesSingleThreaded) {
-  CheckAttention(8, 20, {0, 5, 19, 3, 11, 0});
+  CheckAttention(8, 20, {0, 5, 19, 3, 11, 0}, {0, 2, 2, 1, 0, 2}, 3);
 }
 
 TEST(Attention, MatchesReferenceForGqaAcrossSequencesOnThePool) {
-  CheckAttention(64, 300, {0, 150, 299, 31, 200, 7});
+  // 6 tokens x 2 KV heads over 3 threads: items are whole head groups.
+  CheckAttention(64, 300, {0, 150, 299, 31, 200, 7}, {0, 2, 2, 1, 0, 2}, 3);
+}
+
+TEST(Attention, MatchesReferenceForOneTokenSplitBySingleHeads) {
+  // 1 token x 2 KV heads < 4 threads: items are single query heads.
+  CheckAttention(64, 300, {250}, {1}, 4);
 }
 
 }  // namespace

@@ -17,5 +17,6 @@ void AddInfoCommand(CLI::App& app, RunFn* run);
 void AddMakeModelCommand(CLI::App& app, RunFn* run);
 void AddTokenizeCommand(CLI::App& app, RunFn* run);
 void AddConvertCommand(CLI::App& app, RunFn* run);
+void AddGenerateCommand(CLI::App& app, RunFn* run);
 
 }  // namespace cratio::cli

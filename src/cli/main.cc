@@ -31,6 +31,7 @@ int Main(int argc, char** argv) {
   AddMakeModelCommand(app, &run);
   AddTokenizeCommand(app, &run);
   AddConvertCommand(app, &run);
+  AddGenerateCommand(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -21,7 +21,9 @@ void FillAvx512Kernels(KernelTable& table) {
   set_gemm(DType::kBF16, GemmBf16Avx512);
   set_gemm(DType::kQ8_0, GemmQ8_0Avx512);
   set_gemm(DType::kQ4_0, GemmQ4_0Avx512);
+  set_gemm(DType::kQ4_1, GemmQ4_1Avx512);
   set_gemm(DType::kQ5_0, GemmQ5_0Avx512);
+  set_gemm(DType::kQ5_1, GemmQ5_1Avx512);
   set_gemm(DType::kQ2_K, GemmQ2_KAvx512);
   set_gemm(DType::kQ3_K, GemmQ3_KAvx512);
   set_gemm(DType::kQ4_K, GemmQ4_KAvx512);

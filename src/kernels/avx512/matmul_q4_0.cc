@@ -11,6 +11,7 @@ namespace {
 
 struct Q4_0Policy {
   static constexpr int kBlockBytes = sizeof(BlockQ4_0);
+  static constexpr bool kHasMin = false;
   static constexpr bool kNibbleOrder = true;
   static constexpr bool kWeightsSigned = false;
   static constexpr int kOffset = 8;

@@ -15,15 +15,9 @@ uint32_t LoadQh(const uint8_t* block) {
   return qh;
 }
 
-// 4 bits -> bytes of 0x10 / 0x00, per 32-bit lane: spread bit i to byte i (the shifted
-// copies x, x<<7, x<<14, x<<21 never overlap, so the product has no carries).
-inline __m512i SpreadNibbleBits(__m512i bits4) {
-  const __m512i spread = _mm512_mullo_epi32(bits4, _mm512_set1_epi32(0x00204081));
-  return _mm512_slli_epi32(_mm512_and_si512(spread, _mm512_set1_epi32(0x01010101)), 4);
-}
-
 struct Q5_0Policy {
   static constexpr int kBlockBytes = sizeof(BlockQ5_0);
+  static constexpr bool kHasMin = false;
   static constexpr bool kNibbleOrder = true;
   static constexpr bool kWeightsSigned = false;
   static constexpr int kOffset = 16;
@@ -54,9 +48,10 @@ struct Q5_0Policy {
     const __m512i mask = _mm512_set1_epi8(0x0F);
     const __m512i nibble = _mm512_set1_epi32(0xF);
     for (int k = 0; k < 4; ++k) {
-      const __m512i h_lo = SpreadNibbleBits(_mm512_and_si512(_mm512_srli_epi32(qh, 4 * k), nibble));
+      const __m512i h_lo =
+          avx512::SpreadNibbleBits(_mm512_and_si512(_mm512_srli_epi32(qh, 4 * k), nibble));
       const __m512i h_hi =
-          SpreadNibbleBits(_mm512_and_si512(_mm512_srli_epi32(qh, 16 + 4 * k), nibble));
+          avx512::SpreadNibbleBits(_mm512_and_si512(_mm512_srli_epi32(qh, 16 + 4 * k), nibble));
       groups[k] = _mm512_or_si512(_mm512_and_si512(d[k], mask), h_lo);
       groups[k + 4] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(d[k], 4), mask), h_hi);
     }

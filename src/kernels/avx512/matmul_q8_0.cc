@@ -10,6 +10,7 @@ namespace {
 
 struct Q8_0Policy {
   static constexpr int kBlockBytes = sizeof(BlockQ8_0);
+  static constexpr bool kHasMin = false;
   static constexpr bool kNibbleOrder = false;
   static constexpr bool kWeightsSigned = true;
   static constexpr int kOffset = 128;  // outer-product path only (weights + 128)

@@ -19,6 +19,7 @@ namespace cratio::kernels::avx512 {
 //   static void Repack16(const uint8_t* block, int64_t w_row_bytes, __m512i groups[8]);
 //     // groups[g] lane r: elements 4g..4g+3 of block `block + r * w_row_bytes` as
 //     // unsigned bytes
+//   static constexpr bool kHasMin;  // x = d·q + m (m: f16 in bytes 2-3 of the block)
 // and stores its f16 scale in the first 2 bytes of the block.
 
 inline int32_t LoadI32(const uint8_t* p) {
@@ -59,10 +60,18 @@ inline constexpr int kOuterChunkBlocks = 32;
 struct OuterChunk {
   alignas(64) __m512i groups[kOuterChunkBlocks][8];
   alignas(64) float scales[kOuterChunkBlocks][16];
+  alignas(64) float mins[kOuterChunkBlocks][16];  // q4_1 / q5_1: m of each row's block
 };
 
+// 4 bits per 32-bit lane -> bytes of 0x10 / 0x00: bit i to byte i (the shifted copies x,
+// x<<7, x<<14, x<<21 never overlap, so the product has no carries).
+inline __m512i SpreadNibbleBits(__m512i bits4) {
+  const __m512i spread = _mm512_mullo_epi32(bits4, _mm512_set1_epi32(0x00204081));
+  return _mm512_slli_epi32(_mm512_and_si512(spread, _mm512_set1_epi32(0x01010101)), 4);
+}
+
 // out[t * out_stride + r] (+)= Σ over the chunk's blocks, r < 16, t < kTokens.
-template <int kOffset, int kTokens>
+template <int kOffset, bool kHasMin, int kTokens>
 inline void OuterTile16(const OuterChunk& chunk, int num_chunk_blocks, const uint8_t* xa,
                         int64_t xa_row_bytes, int64_t first_block, float* out, int64_t out_stride,
                         bool accumulate) {
@@ -75,6 +84,7 @@ inline void OuterTile16(const OuterChunk& chunk, int num_chunk_blocks, const uin
     __m512i groups[8];
     for (int g = 0; g < 8; ++g) groups[g] = _mm512_load_si512(&chunk.groups[b][g]);
     const __m512 dw = _mm512_load_ps(chunk.scales[b]);
+    [[maybe_unused]] const __m512 mw = kHasMin ? _mm512_load_ps(chunk.mins[b]) : dw;
     for (int t = 0; t < kTokens; ++t) {
       const auto* xb = reinterpret_cast<const BlockQ8_0*>(xa + t * xa_row_bytes) + first_block + b;
       // Σ a over the block, for Σ (u - offset)·a = Σ u·a - offset·Σ a.
@@ -91,6 +101,11 @@ inline void OuterTile16(const OuterChunk& chunk, int num_chunk_blocks, const uin
       }
       const __m512 dx = _mm512_set1_ps(_cvtsh_ss(xb->d));
       acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_mul_ps(dw, dx), acc[t]);
+      if constexpr (kHasMin) {
+        // + m · d_x · Σ a
+        acc[t] =
+            _mm512_fmadd_ps(mw, _mm512_mul_ps(dx, _mm512_set1_ps(static_cast<float>(sum))), acc[t]);
+      }
     }
   }
   for (int t = 0; t < kTokens; ++t) _mm512_storeu_ps(out + t * out_stride, acc[t]);
@@ -108,14 +123,18 @@ inline void OuterRows16(const uint8_t* w, int64_t w_row_bytes, const uint8_t* xa
     for (int b = 0; b < nb; ++b) {
       const uint8_t* block = w + (b0 + b) * P::kBlockBytes;
       P::Repack16(block, w_row_bytes, chunk.groups[b]);
-      for (int r = 0; r < 16; ++r) chunk.scales[b][r] = _cvtsh_ss(LoadU16(block + r * w_row_bytes));
+      for (int r = 0; r < 16; ++r) {
+        chunk.scales[b][r] = _cvtsh_ss(LoadU16(block + r * w_row_bytes));
+        if constexpr (P::kHasMin)
+          chunk.mins[b][r] = _cvtsh_ss(LoadU16(block + r * w_row_bytes + 2));
+      }
     }
     const bool accumulate = b0 > 0;
     int64_t t = 0;
     auto tile = [&](auto tokens_const) {
       constexpr int kT = decltype(tokens_const)::value;
-      OuterTile16<P::kOffset, kT>(chunk, nb, xa + t * xa_row_bytes, xa_row_bytes, b0,
-                                  out + t * out_stride, out_stride, accumulate);
+      OuterTile16<P::kOffset, P::kHasMin, kT>(chunk, nb, xa + t * xa_row_bytes, xa_row_bytes, b0,
+                                              out + t * out_stride, out_stride, accumulate);
       t += kT;
     };
     while (t + 16 <= num_tokens) tile(std::integral_constant<int, 16>{});

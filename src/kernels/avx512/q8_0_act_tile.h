@@ -20,6 +20,7 @@ namespace cratio::kernels::avx512 {
 //   static constexpr int kOffset;           // unsigned weights: value = q - kOffset
 //   static __m512i LoadQs(const uint8_t* b0, const uint8_t* b1);  // b1 may be null
 //   static uint16_t Scale(const uint8_t* block);                   // f16 bits of d
+//   static constexpr bool kHasMin;          // x = d·q + m, m = f16 at bytes 2-3
 
 // Lane pattern of the two blocks' scales in the i32 / f32 lanes of a dot product.
 template <bool kNibbleOrder>
@@ -58,12 +59,16 @@ inline void Q8ActTile(const uint8_t* w, int64_t w_row_bytes, const uint8_t* xa,
     const bool two = b + 1 < num_blocks;
     __m512i wq[kRows];
     __m512 wd[kRows];
-    __m512i wcorr[kRows];  // signed weights: -128 · Σ w per lane
+    __m512i wcorr[kRows];               // signed weights: -128 · Σ w per lane
+    [[maybe_unused]] __m512 wm[kRows];  // kHasMin: the blocks' m in the scale pattern
     for (int r = 0; r < kRows; ++r) {
       const uint8_t* b0 = w + r * w_row_bytes + b * P::kBlockBytes;
       const uint8_t* b1 = two ? b0 + P::kBlockBytes : nullptr;
       wq[r] = P::LoadQs(b0, b1);
       wd[r] = PairScales<P::kNibbleOrder>(P::Scale(b0), two ? P::Scale(b1) : 0);
+      if constexpr (P::kHasMin) {
+        wm[r] = PairScales<P::kNibbleOrder>(LoadU16(b0 + 2), two ? LoadU16(b1 + 2) : 0);
+      }
       if constexpr (P::kWeightsSigned) {
         wcorr[r] = _mm512_sub_epi32(_mm512_setzero_si512(),
                                     _mm512_dpbusd_epi32(_mm512_setzero_si512(), k80, wq[r]));
@@ -86,10 +91,16 @@ inline void Q8ActTile(const uint8_t* w, int64_t w_row_bytes, const uint8_t* xa,
         // Σ q·a - offset·Σ a = Σ (q - offset)·a.
         const __m512i xcorr = _mm512_sub_epi32(
             _mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), kOffsetBytes, xs));
+        [[maybe_unused]] __m512 x_sum;  // kHasMin: d_x · (partial Σ a) per lane
+        if constexpr (P::kHasMin) {
+          x_sum = _mm512_mul_ps(xd, _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(
+                                        _mm512_setzero_si512(), _mm512_set1_epi8(1), xs)));
+        }
         for (int r = 0; r < kRows; ++r) {
           const __m512i sumi = _mm512_dpbusd_epi32(xcorr, wq[r], xs);
           acc[r][t] =
               _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_mul_ps(wd[r], xd), acc[r][t]);
+          if constexpr (P::kHasMin) acc[r][t] = _mm512_fmadd_ps(wm[r], x_sum, acc[r][t]);
         }
       }
     }
@@ -141,7 +152,7 @@ inline void Q8ActGemm(const void* w, int64_t w_row_bytes, const void* xa, int64_
       OuterRows16<P>(wb + r * w_row_bytes, w_row_bytes, xb, xa_row_bytes, num_tokens, out + r,
                      out_stride, cols);
     }
-  } else if (num_tokens < 4) {
+  } else if (num_tokens < 4 && !P::kHasMin) {
     // Decode: 8 rows share each activation pair's preparation (8 + 8 + 8 registers).
     for (; r + 8 <= num_rows; r += 8) {
       Q8ActRowTile<P, 8>(wb + r * w_row_bytes, w_row_bytes, xb, xa_row_bytes, num_tokens, out + r,

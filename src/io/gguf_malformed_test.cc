@@ -113,7 +113,8 @@ class GgufMalformed : public ::testing::Test {
 
   void Write(const std::vector<uint8_t>& bytes) {
     std::ofstream f(path_, std::ios::binary | std::ios::trunc);
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    f.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   }
 
   // Reads `bytes` and expects InvalidInput mentioning the path and every needle.
@@ -230,7 +231,8 @@ TEST_F(GgufMalformed, AbsurdStringLengthFailsBeforeAllocating) {
   ExpectInvalid(s.Build(), {"metadata entry 1 key string has length 1152921504606846976"});
   s = ValidSpec();
   s.kvs[0] = Bytes().Str("general.architecture").U32(8).U64(kHuge).Raw("llama");
-  ExpectInvalid(s.Build(), {"key 'general.architecture' value string has length 1152921504606846976"});
+  ExpectInvalid(s.Build(),
+                {"key 'general.architecture' value string has length 1152921504606846976"});
   s = ValidSpec();
   s.kvs.push_back(Bytes().Str("tokens").U32(9).U32(8).U64(2).Str("x").U64(kHuge));
   ExpectInvalid(s.Build(), {"key 'tokens' element 1 value string has length 1152921504606846976"});
@@ -444,9 +446,15 @@ TEST_F(GgufMalformed, RandomCorruptionsNeverCrash) {
     for (int k = 0; k < num_flips; ++k) {
       const size_t at = rng() % b.size();
       switch (rng() % 3) {
-        case 0: b[at] ^= static_cast<uint8_t>(1u << (rng() % 8)); break;
-        case 1: b[at] = static_cast<uint8_t>(rng()); break;
-        default: b[at] = (rng() % 2) ? 0xff : 0x00; break;
+        case 0:
+          b[at] ^= static_cast<uint8_t>(1u << (rng() % 8));
+          break;
+        case 1:
+          b[at] = static_cast<uint8_t>(rng());
+          break;
+        default:
+          b[at] = (rng() % 2) ? 0xff : 0x00;
+          break;
       }
     }
     if (rng() % 8 == 0) b.resize(rng() % b.size());
@@ -495,13 +503,13 @@ TEST(FindInvalidUtf8, AcceptsValidUtf8AndLocatesTheFirstBadSequence) {
   EXPECT_EQ(find(""), std::nullopt);
   EXPECT_EQ(find("plain ascii"), std::nullopt);
   EXPECT_EQ(find("\xc3\xa9\xe4\xb8\x96\xf0\x9f\xa6\x99"), std::nullopt);  // é 世 🦙
-  EXPECT_EQ(find("\xf4\x8f\xbf\xbf"), std::nullopt);                     // U+10FFFF
-  EXPECT_EQ(find("ab\xf4\x90\x80\x80"), 2u);                             // U+110000
+  EXPECT_EQ(find("\xf4\x8f\xbf\xbf"), std::nullopt);                      // U+10FFFF
+  EXPECT_EQ(find("ab\xf4\x90\x80\x80"), 2u);                              // U+110000
   EXPECT_EQ(find("a\xe0\x80\x80"), 1u);                                   // overlong
-  EXPECT_EQ(find("a\xc1\xbf"), 1u);                                        // overlong
+  EXPECT_EQ(find("a\xc1\xbf"), 1u);                                       // overlong
   EXPECT_EQ(find("ok\xed\xa0\x80"), 2u);                                  // surrogate
-  EXPECT_EQ(find("x\x80"), 1u);                                             // stray continuation
-  EXPECT_EQ(find("xyz\xe4\xb8"), 3u);                                      // cut at the end
+  EXPECT_EQ(find("x\x80"), 1u);                                           // stray continuation
+  EXPECT_EQ(find("xyz\xe4\xb8"), 3u);                                     // cut at the end
   EXPECT_EQ(find("\xe4\xb8\x41"), 0u);                                    // bad continuation
 }
 

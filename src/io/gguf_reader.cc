@@ -23,18 +23,34 @@ constexpr uint32_t kMaxMetaTypeId = 12;
 constexpr int kMaxArrayDepth = 16;
 constexpr uint64_t kMaxDim = uint64_t{1} << 53;
 // Smallest possible encodings, used to bound counts by the bytes that remain.
-constexpr uint64_t kMinKvBytes = 8 + 4 + 1;              // key length, type, 1-byte value
-constexpr uint64_t kMinTensorInfoBytes = 8 + 4 + 8 + 4 + 8;  // name len, n_dims, 1 dim, type, offset
-constexpr uint64_t kMinArrayBytes = 4 + 8;                // element type, count
+// Metadata entry: key length, type, a 1-byte value.
+constexpr uint64_t kMinKvBytes = 8 + 4 + 1;
+// Tensor info: name length, n_dims, one dim, type, offset.
+constexpr uint64_t kMinTensorInfoBytes = 8 + 4 + 8 + 4 + 8;
+// Array: element type, count.
+constexpr uint64_t kMinArrayBytes = 4 + 8;
 
 // Bytes of one value of a fixed-size type; 0 for string and array.
 uint64_t FixedSize(MetaType t) {
   switch (t) {
-    case MetaType::kU8: case MetaType::kI8: case MetaType::kBool: return 1;
-    case MetaType::kU16: case MetaType::kI16: return 2;
-    case MetaType::kU32: case MetaType::kI32: case MetaType::kF32: return 4;
-    case MetaType::kU64: case MetaType::kI64: case MetaType::kF64: return 8;
-    case MetaType::kString: case MetaType::kArray: return 0;
+    case MetaType::kU8:
+    case MetaType::kI8:
+    case MetaType::kBool:
+      return 1;
+    case MetaType::kU16:
+    case MetaType::kI16:
+      return 2;
+    case MetaType::kU32:
+    case MetaType::kI32:
+    case MetaType::kF32:
+      return 4;
+    case MetaType::kU64:
+    case MetaType::kI64:
+    case MetaType::kF64:
+      return 8;
+    case MetaType::kString:
+    case MetaType::kArray:
+      return 0;
   }
   return 0;
 }
@@ -142,8 +158,8 @@ Status GgufParser::ReadHeader() {
         version_));
   }
   if (version_ != 2 && version_ != 3) {
-    return Invalid(fmt::format("unsupported GGUF version {} (cratio reads versions 2 and 3)",
-                               version_));
+    return Invalid(
+        fmt::format("unsupported GGUF version {} (cratio reads versions 2 and 3)", version_));
   }
   CRATIO_RETURN_IF_ERROR(Get(&num_tensors_, w.Part("tensor count")));
   CRATIO_RETURN_IF_ERROR(Get(&num_kvs_, w.Part("metadata count")));
@@ -171,16 +187,17 @@ Status GgufParser::ReadString(std::string* out, const Where& w) {
   if (r_.remaining() < sizeof(len)) return r_.Truncated(sizeof(len), w.str() + " string length");
   CRATIO_RETURN_IF_ERROR(r_.Read(&len, ""));
   if (len > r_.remaining()) {
-    return Invalid(fmt::format("{} string has length {} at offset {}, but only {} bytes remain "
-                               "(corrupt or truncated?)",
-                               w.str(), len, r_.offset() - 8, r_.remaining()));
+    return Invalid(
+        fmt::format("{} string has length {} at offset {}, but only {} bytes remain "
+                    "(corrupt or truncated?)",
+                    w.str(), len, r_.offset() - 8, r_.remaining()));
   }
   const uint64_t start = r_.offset();
   const uint8_t* bytes = nullptr;
   CRATIO_RETURN_IF_ERROR(r_.ReadBytes(len, &bytes, ""));
   if (auto bad = FindInvalidUtf8(bytes, len)) {
-    return Invalid(fmt::format("{} string is not valid UTF-8: byte 0x{:02x} at offset {}",
-                               w.str(), bytes[*bad], start + *bad));
+    return Invalid(fmt::format("{} string is not valid UTF-8: byte 0x{:02x} at offset {}", w.str(),
+                               bytes[*bad], start + *bad));
   }
   out->assign(reinterpret_cast<const char*>(bytes), len);
   return Status::Ok();
@@ -188,16 +205,26 @@ Status GgufParser::ReadString(std::string* out, const Where& w) {
 
 Status GgufParser::ReadValue(MetaType type, int depth, const Where& w, MetaValue* out) {
   switch (type) {
-    case MetaType::kU8: return ReadScalar<uint8_t>(w, &MetaValue::U8, out);
-    case MetaType::kI8: return ReadScalar<int8_t>(w, &MetaValue::I8, out);
-    case MetaType::kU16: return ReadScalar<uint16_t>(w, &MetaValue::U16, out);
-    case MetaType::kI16: return ReadScalar<int16_t>(w, &MetaValue::I16, out);
-    case MetaType::kU32: return ReadScalar<uint32_t>(w, &MetaValue::U32, out);
-    case MetaType::kI32: return ReadScalar<int32_t>(w, &MetaValue::I32, out);
-    case MetaType::kU64: return ReadScalar<uint64_t>(w, &MetaValue::U64, out);
-    case MetaType::kI64: return ReadScalar<int64_t>(w, &MetaValue::I64, out);
-    case MetaType::kF32: return ReadScalar<float>(w, &MetaValue::F32, out);
-    case MetaType::kF64: return ReadScalar<double>(w, &MetaValue::F64, out);
+    case MetaType::kU8:
+      return ReadScalar<uint8_t>(w, &MetaValue::U8, out);
+    case MetaType::kI8:
+      return ReadScalar<int8_t>(w, &MetaValue::I8, out);
+    case MetaType::kU16:
+      return ReadScalar<uint16_t>(w, &MetaValue::U16, out);
+    case MetaType::kI16:
+      return ReadScalar<int16_t>(w, &MetaValue::I16, out);
+    case MetaType::kU32:
+      return ReadScalar<uint32_t>(w, &MetaValue::U32, out);
+    case MetaType::kI32:
+      return ReadScalar<int32_t>(w, &MetaValue::I32, out);
+    case MetaType::kU64:
+      return ReadScalar<uint64_t>(w, &MetaValue::U64, out);
+    case MetaType::kI64:
+      return ReadScalar<int64_t>(w, &MetaValue::I64, out);
+    case MetaType::kF32:
+      return ReadScalar<float>(w, &MetaValue::F32, out);
+    case MetaType::kF64:
+      return ReadScalar<double>(w, &MetaValue::F64, out);
     case MetaType::kBool: {
       uint8_t x = 0;
       CRATIO_RETURN_IF_ERROR(Get(&x, w));
@@ -223,8 +250,8 @@ Status GgufParser::ReadValue(MetaType type, int depth, const Where& w, MetaValue
       uint64_t count = 0;
       CRATIO_RETURN_IF_ERROR(Get(&elem_id, w.Part("array element type")));
       if (elem_id > kMaxMetaTypeId) {
-        return Invalid(fmt::format("{} has unknown array element type id {} at offset {}",
-                                   w.str(), elem_id, r_.offset() - 4));
+        return Invalid(fmt::format("{} has unknown array element type id {} at offset {}", w.str(),
+                                   elem_id, r_.offset() - 4));
       }
       const auto elem = static_cast<MetaType>(elem_id);
       CRATIO_RETURN_IF_ERROR(Get(&count, w.Part("array length")));
@@ -257,15 +284,15 @@ Status GgufParser::ReadMetadata() {
     CRATIO_RETURN_IF_ERROR(ReadString(&key, Where{&entry, -1, "key"}));
     const std::string base = fmt::format("key '{}'", key);
     if (!seen.insert(key).second) {
-      return Invalid(fmt::format("duplicate metadata key '{}' (entry {} at offset {})", key, i,
-                                 key_offset));
+      return Invalid(
+          fmt::format("duplicate metadata key '{}' (entry {} at offset {})", key, i, key_offset));
     }
     const Where w{&base, -1, "value"};
     uint32_t type_id = 0;
     CRATIO_RETURN_IF_ERROR(Get(&type_id, w.Part("value type")));
     if (type_id > kMaxMetaTypeId) {
-      return Invalid(fmt::format("key '{}' has unknown value type id {} at offset {}", key,
-                                 type_id, r_.offset() - 4));
+      return Invalid(fmt::format("key '{}' has unknown value type id {} at offset {}", key, type_id,
+                                 r_.offset() - 4));
     }
     MetaValue value;
     CRATIO_RETURN_IF_ERROR(ReadValue(static_cast<MetaType>(type_id), 0, w, &value));
@@ -284,8 +311,8 @@ Status GgufParser::ReadAlignment() {
   const std::optional<int64_t> a = v->AsInt();
   if (!a || *a <= 0 || !std::has_single_bit(static_cast<uint64_t>(*a))) {
     const std::string shown = a ? std::to_string(*a) : std::to_string(std::get<uint64_t>(v->v));
-    return Invalid(fmt::format("{} is {}; it must be a nonzero power of two",
-                               kKeyGeneralAlignment, shown));
+    return Invalid(
+        fmt::format("{} is {}; it must be a nonzero power of two", kKeyGeneralAlignment, shown));
   }
   alignment_ = static_cast<uint64_t>(*a);
   return Status::Ok();
@@ -309,14 +336,15 @@ Status GgufParser::ReadTensorInfo(uint64_t i) {
   for (uint32_t d = 0; d < num_dims; ++d) {
     CRATIO_RETURN_IF_ERROR(Get(&ne[d], w.Part("dims")));
     if (ne[d] > kMaxDim) {
-      return Invalid(fmt::format("tensor '{}' dim {} is {}, above the limit 2^53", t.name, d,
-                                 ne[d]));
+      return Invalid(
+          fmt::format("tensor '{}' dim {} is {}, above the limit 2^53", t.name, d, ne[d]));
     }
     if (__builtin_mul_overflow(num_elements, ne[d], &num_elements) ||
         num_elements > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      return Invalid(fmt::format("tensor '{}' dims overflow: the product of its first {} dims "
-                                 "exceeds 2^63 elements",
-                                 t.name, d + 1));
+      return Invalid(
+          fmt::format("tensor '{}' dims overflow: the product of its first {} dims "
+                      "exceeds 2^63 elements",
+                      t.name, d + 1));
     }
   }
   int64_t dims[Shape::kMaxDims];
@@ -327,17 +355,17 @@ Status GgufParser::ReadTensorInfo(uint64_t i) {
   CRATIO_RETURN_IF_ERROR(Get(&type_id, w.Part("type")));
   const std::optional<DType> dtype = DTypeFromGgmlId(type_id);
   if (!dtype) {
-    return Invalid(fmt::format("tensor '{}' has unknown or unsupported ggml type id {}", t.name,
-                               type_id));
+    return Invalid(
+        fmt::format("tensor '{}' has unknown or unsupported ggml type id {}", t.name, type_id));
   }
   t.dtype = *dtype;
   const DTypeInfo& info = GetDTypeInfo(t.dtype);
   const auto cols = static_cast<int64_t>(ne[0]);
   if (!RowFitsBlocks(t.dtype, cols)) {
-    return Invalid(fmt::format("tensor '{}' ({}, shape {}) has row length {}, not a multiple of "
-                               "the {} block size {}",
-                               t.name, info.name, t.shape.ToString(), cols, info.name,
-                               info.block_size));
+    return Invalid(
+        fmt::format("tensor '{}' ({}, shape {}) has row length {}, not a multiple of "
+                    "the {} block size {}",
+                    t.name, info.name, t.shape.ToString(), cols, info.name, info.block_size));
   }
   const uint64_t rows = ne[0] == 0 ? 0 : num_elements / ne[0];
   const auto row_bytes = static_cast<uint64_t>(RowBytes(t.dtype, cols));
@@ -355,31 +383,32 @@ Status GgufParser::PlaceTensors(uint64_t data_start) {
   for (const RawTensor& t : tensors_) {
     const uint64_t abs = SaturatingAdd(data_start, t.rel_offset);
     if (t.rel_offset % alignment_ != 0) {
-      return Invalid(fmt::format("tensor '{}' data offset {} (file offset {}) is not a multiple "
-                                 "of the alignment {}",
-                                 t.name, t.rel_offset, abs, alignment_));
+      return Invalid(
+          fmt::format("tensor '{}' data offset {} (file offset {}) is not a multiple "
+                      "of the alignment {}",
+                      t.name, t.rel_offset, abs, alignment_));
     }
     if (abs > file_bytes || t.size_bytes > file_bytes - abs) {
-      return Invalid(fmt::format("tensor '{}' needs {} bytes at offset {}, file has {} "
-                                 "(truncated?)",
-                                 t.name, t.size_bytes, abs, file_bytes));
+      return Invalid(
+          fmt::format("tensor '{}' needs {} bytes at offset {}, file has {} "
+                      "(truncated?)",
+                      t.name, t.size_bytes, abs, file_bytes));
     }
   }
   // Non-empty tensors sorted by offset must not overlap their successor.
   std::vector<const RawTensor*> order;
   for (const RawTensor& t : tensors_)
     if (t.size_bytes > 0) order.push_back(&t);
-  std::sort(order.begin(), order.end(), [](const RawTensor* a, const RawTensor* b) {
-    return a->rel_offset < b->rel_offset;
-  });
+  std::sort(order.begin(), order.end(),
+            [](const RawTensor* a, const RawTensor* b) { return a->rel_offset < b->rel_offset; });
   for (size_t i = 1; i < order.size(); ++i) {
     const RawTensor& a = *order[i - 1];
     const RawTensor& b = *order[i];
     if (a.rel_offset + a.size_bytes > b.rel_offset) {
-      return Invalid(fmt::format(
-          "tensors '{}' (data bytes [{}, {})) and '{}' (data bytes [{}, {})) overlap", a.name,
-          a.rel_offset, a.rel_offset + a.size_bytes, b.name, b.rel_offset,
-          b.rel_offset + b.size_bytes));
+      return Invalid(
+          fmt::format("tensors '{}' (data bytes [{}, {})) and '{}' (data bytes [{}, {})) overlap",
+                      a.name, a.rel_offset, a.rel_offset + a.size_bytes, b.name, b.rel_offset,
+                      b.rel_offset + b.size_bytes));
     }
   }
   return Status::Ok();
@@ -396,8 +425,8 @@ Result<ModelFile> GgufParser::Parse() {
   for (uint64_t i = 0; i < num_tensors_; ++i) {
     CRATIO_RETURN_IF_ERROR(ReadTensorInfo(i));
     if (!names.insert(tensors_.back().name).second) {
-      return Invalid(fmt::format("duplicate tensor name '{}' (tensor info {})",
-                                 tensors_.back().name, i));
+      return Invalid(
+          fmt::format("duplicate tensor name '{}' (tensor info {})", tensors_.back().name, i));
     }
   }
   // The data section starts at the next multiple of the alignment (offset and alignment

@@ -57,10 +57,14 @@ Metadata EveryTypeMetadata() {
   md.Set("t.arr_i16", MetaValue::Array(MetaType::kI16, {MetaValue::I16(-7)}));
   md.Set("t.arr_u32", MetaValue::Array(MetaType::kU32, {MetaValue::U32(1), MetaValue::U32(2)}));
   md.Set("t.arr_i32", MetaValue::Array(MetaType::kI32, {MetaValue::I32(-1), MetaValue::I32(3)}));
-  md.Set("t.arr_f32", MetaValue::Array(MetaType::kF32, {MetaValue::F32(0.5f), MetaValue::F32(-0.0f)}));
-  md.Set("t.arr_bool", MetaValue::Array(MetaType::kBool, {MetaValue::Bool(true), MetaValue::Bool(false)}));
-  md.Set("t.arr_string", MetaValue::Array(MetaType::kString, {MetaValue::Str("<s>"), MetaValue::Str(""), MetaValue::Str("▁the")}));
-  md.Set("t.arr_u64", MetaValue::Array(MetaType::kU64, {MetaValue::U64(1) }));
+  md.Set("t.arr_f32",
+         MetaValue::Array(MetaType::kF32, {MetaValue::F32(0.5f), MetaValue::F32(-0.0f)}));
+  md.Set("t.arr_bool",
+         MetaValue::Array(MetaType::kBool, {MetaValue::Bool(true), MetaValue::Bool(false)}));
+  md.Set("t.arr_string",
+         MetaValue::Array(MetaType::kString,
+                          {MetaValue::Str("<s>"), MetaValue::Str(""), MetaValue::Str("▁the")}));
+  md.Set("t.arr_u64", MetaValue::Array(MetaType::kU64, {MetaValue::U64(1)}));
   md.Set("t.arr_i64", MetaValue::Array(MetaType::kI64, {MetaValue::I64(-1)}));
   md.Set("t.arr_f64", MetaValue::Array(MetaType::kF64, {MetaValue::F64(1e300)}));
   md.Set("t.arr_empty", MetaValue::Array(MetaType::kF32, {}));
@@ -177,20 +181,20 @@ TEST(GgufWrite, ProducesTheSpecifiedByteLayout) {
   auto u32 = [&put](uint32_t x) { put(&x, 4); };
   auto u64 = [&put](uint64_t x) { put(&x, 8); };
   put("GGUF", 4);
-  u32(3);   // version
-  u64(1);   // tensors
-  u64(1);   // metadata entries
+  u32(3);  // version
+  u64(1);  // tensors
+  u64(1);  // metadata entries
   u64(20);
   put("general.architecture", 20);
-  u32(8);   // string
+  u32(8);  // string
   u64(1);
   put("x", 1);
   u64(1);
   put("t", 1);
-  u32(1);   // n_dims
-  u64(2);   // ne[0]
-  u32(0);   // f32
-  u64(0);   // offset
+  u32(1);  // n_dims
+  u64(2);  // ne[0]
+  u32(0);  // f32
+  u64(0);  // offset
   ASSERT_EQ(want.size(), 98u);
   want.resize(128, 0);  // padding to 32
   put(data, sizeof(data));

@@ -83,8 +83,8 @@ class MetadataEncoder {
       x = static_cast<T>(*u);
     } else if (const int64_t* i = std::get_if<int64_t>(&v.v)) {
       if constexpr (std::is_signed_v<T>) {
-        fits = *i >= static_cast<int64_t>(Limits::min()) &&
-               *i <= static_cast<int64_t>(Limits::max());
+        fits =
+            *i >= static_cast<int64_t>(Limits::min()) && *i <= static_cast<int64_t>(Limits::max());
       } else {
         fits = *i >= 0 && static_cast<uint64_t>(*i) <= static_cast<uint64_t>(Limits::max());
       }
@@ -104,18 +104,27 @@ class MetadataEncoder {
 
   Status Value(std::string_view key, const MetaValue& v, int depth) {
     switch (v.type) {
-      case MetaType::kU8: return PutInt<uint8_t>(key, v);
-      case MetaType::kI8: return PutInt<int8_t>(key, v);
-      case MetaType::kU16: return PutInt<uint16_t>(key, v);
-      case MetaType::kI16: return PutInt<int16_t>(key, v);
-      case MetaType::kU32: return PutInt<uint32_t>(key, v);
-      case MetaType::kI32: return PutInt<int32_t>(key, v);
-      case MetaType::kU64: return PutInt<uint64_t>(key, v);
-      case MetaType::kI64: return PutInt<int64_t>(key, v);
+      case MetaType::kU8:
+        return PutInt<uint8_t>(key, v);
+      case MetaType::kI8:
+        return PutInt<int8_t>(key, v);
+      case MetaType::kU16:
+        return PutInt<uint16_t>(key, v);
+      case MetaType::kI16:
+        return PutInt<int16_t>(key, v);
+      case MetaType::kU32:
+        return PutInt<uint32_t>(key, v);
+      case MetaType::kI32:
+        return PutInt<int32_t>(key, v);
+      case MetaType::kU64:
+        return PutInt<uint64_t>(key, v);
+      case MetaType::kI64:
+        return PutInt<int64_t>(key, v);
       case MetaType::kF32:
       case MetaType::kF64: {
         const double* d = std::get_if<double>(&v.v);
-        if (!d) return Error(key, fmt::format("{} value does not hold a float", MetaTypeName(v.type)));
+        if (!d)
+          return Error(key, fmt::format("{} value does not hold a float", MetaTypeName(v.type)));
         if (v.type == MetaType::kF32) {
           enc_->Put<float>(static_cast<float>(*d));
         } else {
@@ -132,8 +141,7 @@ class MetadataEncoder {
       case MetaType::kString: {
         const std::string* s = v.AsString();
         if (!s) return Error(key, "string value does not hold a string");
-        if (auto bad =
-                FindInvalidUtf8(reinterpret_cast<const uint8_t*>(s->data()), s->size())) {
+        if (auto bad = FindInvalidUtf8(reinterpret_cast<const uint8_t*>(s->data()), s->size())) {
           return Error(key, fmt::format("string value is not valid UTF-8 (byte {})", *bad));
         }
         enc_->PutString(*s);
@@ -175,8 +183,8 @@ class MetadataEncoder {
 Result<MetaValue> AlignmentValue(const std::string& path, const MetaValue& given,
                                  uint64_t alignment) {
   if (!given.is_integer()) {
-    return InvalidInput("{}: gguf write: metadata key '{}' has type {}; expected an integer",
-                        path, kKeyGeneralAlignment, MetaTypeName(given.type));
+    return InvalidInput("{}: gguf write: metadata key '{}' has type {}; expected an integer", path,
+                        kKeyGeneralAlignment, MetaTypeName(given.type));
   }
   MetaValue v = given;
   if (std::holds_alternative<int64_t>(given.v)) {
@@ -190,8 +198,9 @@ Result<MetaValue> AlignmentValue(const std::string& path, const MetaValue& given
 Status CheckTensor(const std::string& path, const TensorEntry& t) {
   const TensorView& v = t.view;
   if (t.name.size() > kGgufMaxTensorNameBytes) {
-    return InvalidInput("{}: gguf write: tensor '{}' name is {} bytes; llama.cpp accepts at most {}",
-                        path, t.name, t.name.size(), kGgufMaxTensorNameBytes);
+    return InvalidInput(
+        "{}: gguf write: tensor '{}' name is {} bytes; llama.cpp accepts at most {}", path, t.name,
+        t.name.size(), kGgufMaxTensorNameBytes);
   }
   if (auto bad = FindInvalidUtf8(reinterpret_cast<const uint8_t*>(t.name.data()), t.name.size())) {
     return InvalidInput("{}: gguf write: tensor name '{}' is not valid UTF-8 (byte {})", path,
@@ -212,17 +221,18 @@ Status CheckTensor(const std::string& path, const TensorEntry& t) {
     }
   }
   if (!RowFitsBlocks(v.dtype, v.shape.cols())) {
-    return InvalidInput("{}: gguf write: tensor '{}' ({}, shape {}) row length {} is not a "
-                        "multiple of the block size {}",
-                        path, t.name, DTypeName(v.dtype), v.shape.ToString(), v.shape.cols(),
-                        GetDTypeInfo(v.dtype).block_size);
+    return InvalidInput(
+        "{}: gguf write: tensor '{}' ({}, shape {}) row length {} is not a "
+        "multiple of the block size {}",
+        path, t.name, DTypeName(v.dtype), v.shape.ToString(), v.shape.cols(),
+        GetDTypeInfo(v.dtype).block_size);
   }
   const uint64_t expected = TensorBytes(v.dtype, v.shape);
   if (v.size_bytes != expected) {
-    return InvalidInput("{}: gguf write: tensor '{}' ({}, shape {}) has {} bytes of data, "
-                        "expected {}",
-                        path, t.name, DTypeName(v.dtype), v.shape.ToString(), v.size_bytes,
-                        expected);
+    return InvalidInput(
+        "{}: gguf write: tensor '{}' ({}, shape {}) has {} bytes of data, "
+        "expected {}",
+        path, t.name, DTypeName(v.dtype), v.shape.ToString(), v.size_bytes, expected);
   }
   if (expected > 0 && v.data == nullptr) {
     return InvalidInput("{}: gguf write: tensor '{}' has no data", path, t.name);

@@ -8,19 +8,32 @@ namespace cratio {
 
 std::string_view MetaTypeName(MetaType t) {
   switch (t) {
-    case MetaType::kU8: return "u8";
-    case MetaType::kI8: return "i8";
-    case MetaType::kU16: return "u16";
-    case MetaType::kI16: return "i16";
-    case MetaType::kU32: return "u32";
-    case MetaType::kI32: return "i32";
-    case MetaType::kF32: return "f32";
-    case MetaType::kBool: return "bool";
-    case MetaType::kString: return "string";
-    case MetaType::kArray: return "array";
-    case MetaType::kU64: return "u64";
-    case MetaType::kI64: return "i64";
-    case MetaType::kF64: return "f64";
+    case MetaType::kU8:
+      return "u8";
+    case MetaType::kI8:
+      return "i8";
+    case MetaType::kU16:
+      return "u16";
+    case MetaType::kI16:
+      return "i16";
+    case MetaType::kU32:
+      return "u32";
+    case MetaType::kI32:
+      return "i32";
+    case MetaType::kF32:
+      return "f32";
+    case MetaType::kBool:
+      return "bool";
+    case MetaType::kString:
+      return "string";
+    case MetaType::kArray:
+      return "array";
+    case MetaType::kU64:
+      return "u64";
+    case MetaType::kI64:
+      return "i64";
+    case MetaType::kF64:
+      return "f64";
   }
   return "unknown";
 }

@@ -18,5 +18,8 @@ void AddMakeModelCommand(CLI::App& app, RunFn* run);
 void AddTokenizeCommand(CLI::App& app, RunFn* run);
 void AddConvertCommand(CLI::App& app, RunFn* run);
 void AddGenerateCommand(CLI::App& app, RunFn* run);
+void AddPerplexityCommand(CLI::App& app, RunFn* run);
+void AddBenchCommand(CLI::App& app, RunFn* run);
+void AddCompressCommand(CLI::App& app, RunFn* run);
 
 }  // namespace cratio::cli

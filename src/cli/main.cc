@@ -32,6 +32,9 @@ int Main(int argc, char** argv) {
   AddTokenizeCommand(app, &run);
   AddConvertCommand(app, &run);
   AddGenerateCommand(app, &run);
+  AddPerplexityCommand(app, &run);
+  AddBenchCommand(app, &run);
+  AddCompressCommand(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

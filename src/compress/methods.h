@@ -25,4 +25,21 @@ Result<std::unique_ptr<CompressionMethod>> MakeMixtureMethod(std::string_view na
 
 // --- pruning and low-rank (declared by their helper below) ---
 
+// Each parser takes the text after "name:" of its recipe step (see docs/COMPRESSION.md).
+
+// "prune-unstructured:S[:per-row|per-tensor]" and "prune-wanda:S[:per-row|per-tensor]":
+// zero the fraction S of each row (default) or tensor of every linear layer, scored by
+// |w| or by Wanda's |w|·‖x‖ (needs --calib). prune_unstructured.cc.
+Result<std::unique_ptr<CompressionMethod>> ParseUnstructuredPrune(std::string_view args,
+                                                                  bool wanda);
+// "prune-2:4[:wanda]" (the step name is "prune-2", args "4[:wanda]"): in every group of 4
+// consecutive weights of a row keep the 2 of largest score. prune_semistructured.cc.
+Result<std::unique_ptr<CompressionMethod>> ParseSemiStructuredPrune(std::string_view args);
+// "prune-structured:F[:ffn|heads][:act]": remove the fraction F of FFN channels and/or
+// attention head groups per layer (smaller tensors). prune_structured.cc.
+Result<std::unique_ptr<CompressionMethod>> ParseStructuredPrune(std::string_view args);
+// "lowrank:ratio=R|energy=E[:layers=attn|ffn|all][:act][:dtype=f32|f16]": truncated SVD
+// into lr_a / lr_b factor pairs. lowrank.cc.
+Result<std::unique_ptr<CompressionMethod>> ParseLowRank(std::string_view args);
+
 }  // namespace cratio

@@ -61,6 +61,20 @@ const std::vector<MethodEntry>& Methods() {
       {"q3_k_m", "q3_k_m: llama.cpp Q3_K_M mixture", Mixture("q3_k_m")},
       {"q3_k_s", "q3_k_s: llama.cpp Q3_K_S mixture", Mixture("q3_k_s")},
       // Pruning and low-rank (prune_*.cc, lowrank.cc) go below.
+      {"prune-unstructured", "prune-unstructured:S[:per-row|per-tensor]: zero the fraction S of "
+       "each row / tensor of the linear layers by |w|",
+       [](std::string_view a) { return ParseUnstructuredPrune(a, /*wanda=*/false); }},
+      {"prune-wanda", "prune-wanda:S[:per-row|per-tensor]: as prune-unstructured, scored by "
+       "|w|·‖x‖ (needs --calib)",
+       [](std::string_view a) { return ParseUnstructuredPrune(a, /*wanda=*/true); }},
+      {"prune-2", "prune-2:4[:wanda]: keep the 2 largest of every 4 consecutive weights",
+       ParseSemiStructuredPrune},
+      {"prune-structured", "prune-structured:F[:ffn|heads][:act]: remove the fraction F of FFN "
+       "channels and attention head groups per layer",
+       ParseStructuredPrune},
+      {"lowrank", "lowrank:ratio=R|energy=E[:layers=attn|ffn|all][:act][:dtype=f32|f16]: "
+       "truncated-SVD factor pairs",
+       ParseLowRank},
   };
   return kMethods;
 }

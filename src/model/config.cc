@@ -1,6 +1,7 @@
 // ModelConfig from llama.cpp metadata keys, and its validation.
 #include "model/config.h"
 
+#include <algorithm>
 #include <string>
 
 #include "model/tensor_names.h"
@@ -16,6 +17,22 @@ Result<int64_t> ArchInt(const Metadata& md, const std::string& arch, std::string
   if (v == nullptr) {
     if (fallback) return *fallback;
     return InvalidInput("model config: metadata key '{}' is missing", key);
+  }
+  // Per-layer arrays (llama.cpp's feed_forward_length / head_count for models whose
+  // layers differ, e.g. OpenELM or structurally pruned ones): the largest value; the
+  // engine takes each layer's own size from its tensors.
+  if (const MetaArray* arr = v->AsArray()) {
+    std::optional<int64_t> largest;
+    for (const MetaValue& item : arr->items) {
+      std::optional<int64_t> i = item.AsInt();
+      if (!i) {
+        return InvalidInput("model config: metadata key '{}' is an array of {}, expected integers",
+                            key, MetaTypeName(arr->elem_type));
+      }
+      largest = largest ? std::max(*largest, *i) : *i;
+    }
+    if (!largest) return InvalidInput("model config: metadata key '{}' is an empty array", key);
+    return *largest;
   }
   std::optional<int64_t> i = v->AsInt();
   if (!i) {

@@ -186,7 +186,8 @@ Status ApplyTypePlan(ModelFile& model, const TypeChooser& choose, uint32_t file_
     TensorChange change;
     change.name = e.name;
     change.before = Describe(src.dtype, src.shape);
-    change.note = note;
+    // The report's note leaves out the name its row already shows.
+    change.note = note.empty() ? note : note.substr(e.name.size() + 2);
     if (!note.empty()) report->notes.push_back(note);
     if (target != src.dtype) {
       const std::vector<float> importance = ImportanceFor(ctx, e.name, src.cols());

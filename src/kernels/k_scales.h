@@ -49,4 +49,21 @@ inline void ScalesQ3K(const uint8_t* packed, int8_t scales[16]) {
   }
 }
 
+// q3_k: the same 16 scales (minus 32) with 32-bit word operations: word i of the result
+// holds scales 4i..4i+3 — low nibbles from bytes 0-7, top 2 bits from bytes 8-11.
+inline void ScalesQ3KWords(const uint8_t* packed, int8_t scales[16]) {
+  constexpr uint32_t kLow4 = 0x0f0f0f0f, kLow2 = 0x03030303;
+  uint32_t w[3];
+  std::memcpy(w, packed, 12);
+  uint32_t out[4] = {
+      (w[0] & kLow4) | (((w[2] >> 0) & kLow2) << 4),
+      (w[1] & kLow4) | (((w[2] >> 2) & kLow2) << 4),
+      ((w[0] >> 4) & kLow4) | (((w[2] >> 4) & kLow2) << 4),
+      ((w[1] >> 4) & kLow4) | (((w[2] >> 6) & kLow2) << 4),
+  };
+  uint8_t bytes[16];
+  std::memcpy(bytes, out, 16);
+  for (int j = 0; j < 16; ++j) scales[j] = static_cast<int8_t>(bytes[j] - 32);
+}
+
 }  // namespace cratio::kernels

@@ -17,7 +17,7 @@ struct Q3_KPolicy {
   };
   static void Prepare(const uint8_t* block, Row& row) {
     alignas(16) int8_t sc[16];
-    ScalesQ3K(reinterpret_cast<const BlockQ3_K*>(block)->scales, sc);
+    ScalesQ3KWords(reinterpret_cast<const BlockQ3_K*>(block)->scales, sc);
     const __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(sc));
     row.scales32 = _mm512_and_si512(_mm512_cvtepi8_epi32(v), _mm512_set1_epi32(0xFFFF));
     row.scales16 = _mm256_cvtepi8_epi16(v);
@@ -62,7 +62,7 @@ struct Q3_KPolicy {
     for (int r = 0; r < 16; ++r) {
       const auto* blk = reinterpret_cast<const BlockQ3_K*>(block + r * w_row_bytes);
       int8_t sc[16];
-      ScalesQ3K(blk->scales, sc);
+      ScalesQ3KWords(blk->scales, sc);
       const float d = _cvtsh_ss(blk->d);
       for (int j = 0; j < 16; ++j) out.fscale[j][r] = d * sc[j];
       for (int p = 0; p < 8; ++p)

@@ -14,8 +14,28 @@
 namespace cratio {
 
 namespace {
-constexpr int kSpinIterations = 1 << 16;
+// Busy-wait budget before a worker sleeps on the condvar (a few hundred microseconds:
+// covers the gap between the parallel loops of one decode step). After kPauseSpins the
+// waiters also yield, so an oversubscribed machine (more runnable threads than cores)
+// runs the thread that holds the work instead of a spinning one.
+constexpr int kPauseSpins = 2000;
+constexpr int kYieldSpins = 200;
+
+// Waits until pred() holds: pause-spin, then yield-spin; returns false if it still does
+// not hold after the whole budget.
+template <typename Pred>
+bool SpinUntil(Pred pred) {
+  for (int i = 0; i < kPauseSpins; ++i) {
+    if (pred()) return true;
+    CRATIO_PAUSE();
+  }
+  for (int i = 0; i < kYieldSpins; ++i) {
+    if (pred()) return true;
+    std::this_thread::yield();
+  }
+  return pred();
 }
+}  // namespace
 
 int ThreadPool::DefaultThreadCount() {
   unsigned n = std::thread::hardware_concurrency();
@@ -41,12 +61,9 @@ ThreadPool::~ThreadPool() {
 void ThreadPool::WorkerLoop(int idx) {
   uint64_t seen = 0;
   for (;;) {
-    int spins = 0;
-    while (generation_.load(std::memory_order_acquire) == seen && spins < kSpinIterations) {
-      CRATIO_PAUSE();
-      ++spins;
-    }
-    if (generation_.load(std::memory_order_acquire) == seen) {
+    const bool woke =
+        SpinUntil([&] { return generation_.load(std::memory_order_acquire) != seen; });
+    if (!woke) {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
     }
@@ -70,7 +87,8 @@ void ThreadPool::Run(const std::function<void(int)>& fn) {
   }
   cv_.notify_all();
   fn(0);
-  while (pending_.load(std::memory_order_acquire) != 0) CRATIO_PAUSE();
+  while (!SpinUntil([&] { return pending_.load(std::memory_order_acquire) == 0; })) {
+  }
   job_ = nullptr;
 }
 

@@ -140,7 +140,10 @@ QuantizedTensor QuantizeTensor(const TensorView& src, DType dtype, const float* 
 
 Status ApplyTypePlan(ModelFile& model, const TypeChooser& choose, uint32_t file_type,
                      const CompressionContext& ctx, CompressionReport* report) {
-  for (const auto& [pattern, dtype] : ctx.tensor_type_overrides) {
+  for (const auto& override_entry : ctx.tensor_type_overrides) {
+    // A named copy: clang 14 cannot capture structured bindings in the lambda below.
+    const std::string& pattern = override_entry.first;
+    const DType dtype = override_entry.second;
     if (!IsWeightDType(dtype)) {
       return InvalidInput("--tensor-type {}={}: {} cannot hold weights", pattern,
                           DTypeName(dtype), DTypeName(dtype));

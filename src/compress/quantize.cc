@@ -1,6 +1,9 @@
 // Per-tensor type plans and the row-parallel quantizer behind every quantization method.
 #include "compress/quantize.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -39,6 +42,23 @@ std::vector<float> ImportanceFor(const CompressionContext& ctx, const std::strin
   const double inv_tokens = 1.0 / static_cast<double>(st.num_tokens);
   for (int64_t c = 0; c < cols; ++c) out[c] = static_cast<float>(st.sum_sq[c] * inv_tokens);
   return out;
+}
+
+// Drops the resident pages of a re-typed tensor's source when it lies in one of the
+// model's read-only file mappings (they are clean: the kernel re-reads them if touched
+// again), so peak memory holds the outputs, not the whole source as well.
+void ReleaseSourcePages(const ModelFile& model, const TensorView& src) {
+  const auto* begin = static_cast<const uint8_t*>(src.data);
+  for (const auto& m : model.mappings) {
+    if (m == nullptr || m->data() == nullptr) continue;
+    if (begin < m->data() || begin + src.size_bytes > m->data() + m->size()) continue;
+    const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    // Whole pages inside the tensor only: neighbours may still be needed.
+    const uintptr_t lo = (reinterpret_cast<uintptr_t>(begin) + page - 1) / page * page;
+    const uintptr_t hi = (reinterpret_cast<uintptr_t>(begin) + src.size_bytes) / page * page;
+    if (hi > lo) madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
+    return;
+  }
 }
 
 }  // namespace
@@ -198,6 +218,7 @@ Status ApplyTypePlan(ModelFile& model, const TypeChooser& choose, uint32_t file_
                                          ctx.pool);
       e.view = TensorView{target, src.shape, q.buffer->data(), q.buffer->size()};
       model.owned.push_back(std::move(q.buffer));
+      ReleaseSourcePages(model, src);
       change.rel_error = q.rel_error;
       if (!importance.empty() && GetDTypeInfo(target).is_quantized) {
         change.note += change.note.empty() ? "importance-weighted" : "; importance-weighted";

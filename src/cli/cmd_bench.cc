@@ -16,7 +16,7 @@
 #include "base/cpu_features.h"
 #include "base/thread_pool.h"
 #include "bench/roofline.h"
-#include "bench/sha256.h"
+#include "base/sha256.h"
 #include "bench/throughput.h"
 #include "cli/command.h"
 #include "io/model_file.h"

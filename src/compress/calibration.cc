@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "base/progress.h"
-#include "bench/sha256.h"
+#include "base/sha256.h"
 #include "model/config.h"
 #include "model/session.h"
 #include "model/tensor_names.h"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "base/timer.h"
-#include "bench/sha256.h"
+#include "base/sha256.h"
 #include "compress/calibration.h"
 #include "model/convert.h"
 

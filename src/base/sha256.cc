@@ -1,5 +1,5 @@
 // SHA-256 per FIPS 180-4: 64-byte blocks, 64 rounds, big-endian words and length.
-#include "bench/sha256.h"
+#include "base/sha256.h"
 
 #include <algorithm>
 #include <cstring>

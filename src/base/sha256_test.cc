@@ -1,5 +1,5 @@
 // SHA-256 against the FIPS 180-4 / NIST example digests.
-#include "bench/sha256.h"
+#include "base/sha256.h"
 
 #include <gtest/gtest.h>
 

@@ -8,6 +8,7 @@ PACKAGES=(
   libopenblas-dev liblapacke-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   bzip2 python3
+  chromium
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -2,6 +2,7 @@
 // files share.
 #include "eval/metrics/metric.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -35,22 +36,27 @@ Result<MetricValue> ComputeMetric(std::string_view name, std::span<const ItemRes
                         options.num_resamples);
   }
   CRATIO_ASSIGN_OR_RETURN(std::unique_ptr<PreparedMetric> prepared, metric->Prepare(items));
-  const size_t n = items.size();
+  return SummarizePrepared(name, *prepared, options);
+}
+
+MetricValue SummarizePrepared(std::string_view name, PreparedMetric& prepared,
+                              const MetricOptions& options) {
+  const size_t n = static_cast<size_t>(prepared.num_items());
   std::vector<int32_t> weights(n, 1);
   MetricValue out;
   out.name = std::string(name);
   out.n = static_cast<int64_t>(n);
-  out.value = prepared->Evaluate(weights);
-  if (const std::optional<double> se = prepared->AnalyticStdError()) {
+  out.value = prepared.Evaluate(weights);
+  if (const std::optional<double> se = prepared.AnalyticStdError()) {
     out.se = *se;
     out.se_method = "analytic";
     return out;
   }
   SplitMix64 rng(options.seed);
-  std::vector<double> replicates(options.num_resamples);
+  std::vector<double> replicates(std::max(options.num_resamples, 2));
   for (double& r : replicates) {
     DrawResampleCounts(rng, weights);
-    r = prepared->Evaluate(weights);
+    r = prepared.Evaluate(weights);
   }
   out.se = BootstrapStdError(replicates);
   out.se_method = "bootstrap";

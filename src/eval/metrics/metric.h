@@ -89,6 +89,11 @@ const Metric* FindMetric(std::string_view name);
 Result<MetricValue> ComputeMetric(std::string_view name, std::span<const ItemResult> items,
                                   const MetricOptions& options = {});
 
+// The value and SE of an already prepared metric (what ComputeMetric does after
+// Prepare): analytic SE when `prepared` has one, else a bootstrap with options' seed.
+MetricValue SummarizePrepared(std::string_view name, PreparedMetric& prepared,
+                              const MetricOptions& options = {});
+
 // Same, for several names at once (e.g. a task spec's metric list), in the given order.
 Result<std::vector<MetricValue>> ComputeMetrics(std::span<const std::string> names,
                                                 std::span<const ItemResult> items,

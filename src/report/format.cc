@@ -57,6 +57,15 @@ std::string FormatShortSigned(double v) {
   return fmt::format("{:+.6g}", v);
 }
 
+std::string FormatSizeValue(compare::SizeDimension d, double v) {
+  switch (d) {
+    case compare::SizeDimension::kFileBytes:
+    case compare::SizeDimension::kPeakMemory: return FormatBytes(v);
+    case compare::SizeDimension::kBitsPerWeight: return FormatFixed(v, 2);
+    default: return FormatCount(v);
+  }
+}
+
 size_t DisplayWidth(std::string_view s) {
   size_t width = 0;
   for (size_t i = 0; i < s.size();) {

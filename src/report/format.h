@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "eval/compare/estimate.h"
+#include "eval/compare/ratios.h"
 
 namespace cratio::report {
 
@@ -28,6 +29,10 @@ std::string FormatSigned(double v, int decimals);
 std::string FormatShort(double v);
 // The same with a sign: "+0.01", "-1000".
 std::string FormatShortSigned(double v);
+
+// A size figure in its natural unit: bytes as MiB, bits per weight with 2 decimals,
+// counts as 1.23M.
+std::string FormatSizeValue(compare::SizeDimension d, double v);
 
 // Terminal columns `s` takes: East Asian wide characters count 2, others 1.
 size_t DisplayWidth(std::string_view s);

@@ -78,6 +78,14 @@ constexpr Labels kEnglish = {
     .latency_distribution = "Latency distribution (P50 / P90 / P99)",
     .task_retention = "Retention per task (95 % CI)",
     .base_label = "base",
+    .overview = "Overview",
+    .task = "Task",
+    .metric = "Metric",
+    .dimension = "Dimension",
+    .original = "Original",
+    .compressed = "Compressed",
+    .scenario = "Scenario",
+    .checks = "Checks",
 };
 
 constexpr Labels kChinese = {
@@ -154,6 +162,14 @@ constexpr Labels kChinese = {
     .latency_distribution = "延迟分布（P50 / P90 / P99）",
     .task_retention = "各任务保持率（95% 置信区间）",
     .base_label = "基准",
+    .overview = "概览",
+    .task = "任务",
+    .metric = "指标",
+    .dimension = "维度",
+    .original = "原始",
+    .compressed = "压缩后",
+    .scenario = "场景",
+    .checks = "检查",
 };
 
 }  // namespace

@@ -89,6 +89,14 @@ struct Labels {
   std::string_view latency_distribution;
   std::string_view task_retention;
   std::string_view base_label;
+  std::string_view overview;
+  std::string_view task;
+  std::string_view metric;
+  std::string_view dimension;
+  std::string_view original;
+  std::string_view compressed;
+  std::string_view scenario;
+  std::string_view checks;
 };
 
 const Labels& LabelsFor(Lang lang);

@@ -51,15 +51,6 @@ std::string PercentAndCi(const Estimate& e) {
 
 std::string Mark(bool ok) { return ok ? "✓" : "✗"; }
 
-std::string FormatDimensionValue(compare::SizeDimension d, double v) {
-  switch (d) {
-    case compare::SizeDimension::kFileBytes:
-    case compare::SizeDimension::kPeakMemory: return FormatBytes(v);
-    case compare::SizeDimension::kBitsPerWeight: return FormatFixed(v, 2);
-    default: return FormatCount(v);
-  }
-}
-
 void AddRatios(const Labels& l, const VariantResult& v, Node* parent) {
   Node& n = parent->Add(fmt::format("{}  ({})", l.compression_ratios, l.ratio_legend));
   size_t width = 0;
@@ -67,8 +58,8 @@ void AddRatios(const Labels& l, const VariantResult& v, Node* parent) {
     width = std::max(width, DisplayWidth(DimensionLabel(l, r.dimension)));
   }
   for (const compare::DimensionRatio& r : v.ratios) {
-    const std::string values = FormatDimensionValue(r.dimension, r.original) + " → " +
-                               FormatDimensionValue(r.dimension, r.compressed);
+    const std::string values = FormatSizeValue(r.dimension, r.original) + " → " +
+                               FormatSizeValue(r.dimension, r.compressed);
     n.Add(fmt::format("{}  {}  {} {}  {} {}", PadRight(DimensionLabel(l, r.dimension), width),
                       PadRight(values, 24), l.ratio, FormatFixed(r.ratio, 3), l.factor,
                       std::isnan(r.factor) ? std::string(kMissing)

@@ -409,15 +409,28 @@ TEST_F(GgufMalformed, DuplicateTensorNamesAreRefused) {
   ExpectInvalid(s.Build(), {"duplicate tensor name 'a'"});
 }
 
-TEST_F(GgufMalformed, NonFiniteFloatMetadataIsData) {
+// A NaN / infinite scalar setting (epsilon, RoPE base) is refused by name: it would
+// poison every computation downstream (issue 8). Array elements stay data.
+TEST_F(GgufMalformed, NonFiniteFloatMetadataIsRefusedByKey) {
   FileSpec s = ValidSpec();
-  s.kvs.push_back(Bytes().Str("nan").U32(6).Put(std::numeric_limits<float>::quiet_NaN()));
-  s.kvs.push_back(Bytes().Str("inf").U32(12).Put(-std::numeric_limits<double>::infinity()));
+  s.kvs.push_back(Bytes().Str("eps").U32(6).Put(std::numeric_limits<float>::quiet_NaN()));
+  ExpectInvalid(s.Build(), {"key 'eps' value is nan", "must be finite"});
+  s = ValidSpec();
+  s.kvs.push_back(Bytes().Str("base").U32(12).Put(-std::numeric_limits<double>::infinity()));
+  ExpectInvalid(s.Build(), {"key 'base' value is -inf", "must be finite"});
+}
+
+TEST_F(GgufMalformed, NonFiniteFloatsInsideArraysAreData) {
+  FileSpec s = ValidSpec();
+  s.kvs.push_back(Bytes().Str("scores").U32(9).U32(6).U64(2).Put(1.5f).Put(
+      -std::numeric_limits<float>::infinity()));
   Write(s.Build());
   Result<ModelFile> mf = ReadGguf(path_);
   ASSERT_TRUE(mf.ok()) << mf.status().message();
-  EXPECT_TRUE(std::isnan(*mf->metadata.GetDouble("nan")));
-  EXPECT_EQ(*mf->metadata.GetDouble("inf"), -std::numeric_limits<double>::infinity());
+  const MetaArray* a = mf->metadata.GetArray("scores");
+  ASSERT_NE(a, nullptr);
+  ASSERT_EQ(a->items.size(), 2u);
+  EXPECT_EQ(*a->items[1].AsDouble(), -std::numeric_limits<double>::infinity());
 }
 
 TEST_F(GgufMalformed, ReadModelFilePassesGgufErrorsThrough) {

@@ -2,6 +2,7 @@
 // count, length, dim and offset checked against the file before it is used or allocated.
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <unordered_set>
@@ -222,9 +223,18 @@ Status GgufParser::ReadValue(MetaType type, int depth, const Where& w, MetaValue
     case MetaType::kI64:
       return ReadScalar<int64_t>(w, &MetaValue::I64, out);
     case MetaType::kF32:
-      return ReadScalar<float>(w, &MetaValue::F32, out);
-    case MetaType::kF64:
-      return ReadScalar<double>(w, &MetaValue::F64, out);
+    case MetaType::kF64: {
+      CRATIO_RETURN_IF_ERROR(type == MetaType::kF32 ? ReadScalar<float>(w, &MetaValue::F32, out)
+                                                    : ReadScalar<double>(w, &MetaValue::F64, out));
+      const double x = std::get<double>(out->v);  // floats are held as double
+      // A NaN or infinite setting (epsilon, RoPE base, scaling factors) would silently
+      // poison every computation; array elements (token scores) are left as they are.
+      if (depth == 0 && !std::isfinite(x)) {
+        return Invalid(fmt::format("{} is {} at offset {}; metadata numbers must be finite",
+                                   w.str(), x, r_.offset() - FixedSize(type)));
+      }
+      break;
+    }
     case MetaType::kBool: {
       uint8_t x = 0;
       CRATIO_RETURN_IF_ERROR(Get(&x, w));

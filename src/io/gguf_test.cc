@@ -48,9 +48,13 @@ Metadata EveryTypeMetadata() {
   md.Set("t.u64", MetaValue::U64(std::numeric_limits<uint64_t>::max()));
   md.Set("t.i64", MetaValue::I64(std::numeric_limits<int64_t>::min()));
   md.Set("t.f64", MetaValue::F64(-3.141592653589793));
-  md.Set("t.f32_nan", MetaValue::F32(std::numeric_limits<float>::quiet_NaN()));
-  md.Set("t.f32_inf", MetaValue::F32(-INFINITY));
-  md.Set("t.f64_nan", MetaValue::F64(std::numeric_limits<double>::quiet_NaN()));
+  // Non-finite floats survive inside arrays (token scores); as scalar settings the reader
+  // refuses them (GgufMalformed.NonFiniteFloatMetadataIsRefusedByKey).
+  md.Set("t.arr_f32_nonfinite",
+         MetaValue::Array(MetaType::kF32, {MetaValue::F32(std::numeric_limits<float>::quiet_NaN()),
+                                           MetaValue::F32(-INFINITY)}));
+  md.Set("t.arr_f64_nan",
+         MetaValue::Array(MetaType::kF64, {MetaValue::F64(std::numeric_limits<double>::quiet_NaN())}));
   md.Set("t.arr_u8", MetaValue::Array(MetaType::kU8, {MetaValue::U8(0), MetaValue::U8(255)}));
   md.Set("t.arr_i8", MetaValue::Array(MetaType::kI8, {MetaValue::I8(-1)}));
   md.Set("t.arr_u16", MetaValue::Array(MetaType::kU16, {MetaValue::U16(7)}));

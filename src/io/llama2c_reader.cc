@@ -159,6 +159,11 @@ Result<Metadata> ReadLlama2cTokenizer(const std::string& path) {
     }
     const uint8_t* bytes = nullptr;
     CRATIO_RETURN_IF_ERROR(r.ReadBytes(static_cast<uint64_t>(len), &bytes, "token bytes"));
+    // llama2.c's exporter writes UTF-8; anything else could not be written to GGUF later.
+    if (auto bad = FindInvalidUtf8(bytes, static_cast<uint64_t>(len))) {
+      return InvalidInput("llama2.c tokenizer '{}': token {} is not valid UTF-8: byte 0x{:02x} "
+                          "at offset {}", path, id, bytes[*bad], r.offset() - len + *bad);
+    }
     const std::string piece =
         PieceFromLlama2c(std::string_view(reinterpret_cast<const char*>(bytes), len));
     int32_t type = 1;  // normal (GGUF token types: 2 unknown, 3 control, 6 byte)

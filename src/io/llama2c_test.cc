@@ -418,5 +418,26 @@ TEST(Llama2cTokenizer, CorruptTokenLengthIsReported) {
       << m.status().message();
 }
 
+// A piece that is not UTF-8 could never be written to GGUF (whose reader refuses it).
+TEST(Llama2cTokenizer, InvalidUtf8PieceIsReportedWithItsOffset) {
+  const std::string path = testing::TempDir() + "/tok.bin";
+  std::string bytes;
+  const int32_t max_len = 4, len_a = 1, len_b = 2;
+  const float score = 0;
+  bytes.append(reinterpret_cast<const char*>(&max_len), 4);
+  bytes.append(reinterpret_cast<const char*>(&score), 4);
+  bytes.append(reinterpret_cast<const char*>(&len_a), 4);
+  bytes += "a";  // token 0 ends at offset 4 + 8 + 1 = 13
+  bytes.append(reinterpret_cast<const char*>(&score), 4);
+  bytes.append(reinterpret_cast<const char*>(&len_b), 4);
+  bytes += "\xc3\x28";  // a 2-byte lead followed by a non-continuation byte, at offset 21
+  testing::WriteBytes(path, bytes);
+  Result<Metadata> m = ReadLlama2cTokenizer(path);
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("token 1 is not valid UTF-8: byte 0xc3 at offset 21"),
+            std::string::npos)
+      << m.status().message();
+}
+
 }  // namespace
 }  // namespace cratio

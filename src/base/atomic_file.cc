@@ -50,10 +50,16 @@ Status AtomicFileWriter::WriteZeros(size_t size_bytes) {
   return Status::Ok();
 }
 
-Status AtomicFileWriter::Commit() {
+Status AtomicFileWriter::Flush() {
   if (std::fflush(f_) != 0 || ::fsync(::fileno(f_)) != 0) {
-    return IoError("{}: flush failed: {}", path_, std::strerror(errno));
+    return IoError("{}: flush failed after {} bytes: {}", path_, bytes_written_,
+                   std::strerror(errno));
   }
+  return Status::Ok();
+}
+
+Status AtomicFileWriter::Commit() {
+  CRATIO_RETURN_IF_ERROR(Flush());
   if (std::fclose(f_) != 0) {
     f_ = nullptr;
     return IoError("{}: close failed: {}", path_, std::strerror(errno));

@@ -23,6 +23,9 @@ class AtomicFileWriter {
   Status Write(const void* data, size_t size_bytes);
   Status WriteZeros(size_t size_bytes);
   uint64_t bytes_written() const { return bytes_written_; }
+  // Flushes and fsyncs the temporary file (a full disk shows here at the latest). A
+  // caller writing several files flushes them all before committing any.
+  Status Flush();
   // Flushes, fsyncs, and renames into place.
   Status Commit();
 

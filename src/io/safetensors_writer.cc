@@ -1,6 +1,7 @@
 // Writes a ModelFile as model.safetensors + config.json (Hugging Face layout).
 #include <filesystem>
 #include <map>
+#include <vector>
 
 #include "base/atomic_file.h"
 #include "io/hf_config.h"
@@ -28,10 +29,11 @@ std::string_view StDTypeName(DType d) {
   }
 }
 
-Status WriteTextFile(const std::string& path, const std::string& text) {
+// Writes `text` to a temporary file for `path`, committed later with the others.
+Result<AtomicFileWriter> StageTextFile(const std::string& path, const std::string& text) {
   CRATIO_ASSIGN_OR_RETURN(AtomicFileWriter w, AtomicFileWriter::Create(path));
   CRATIO_RETURN_IF_ERROR(w.Write(text.data(), text.size()));
-  return w.Commit();
+  return w;
 }
 
 // The RoPE layout the model's Q/K rows are in: the explicit key, else the GGUF default
@@ -42,6 +44,8 @@ std::string EffectiveRopeLayout(const ModelFile& m) {
   return m.metadata.GetString("general.architecture").value_or("llama") == "llama" ? "adjacent"
                                                                                    : "half";
 }
+
+Status WriteSafetensorsFiles(const fs::path& file, const fs::path& dir, const ModelFile& model);
 
 }  // namespace
 
@@ -56,9 +60,18 @@ Status WriteSafetensors(const std::string& dir_or_file, const ModelFile& model) 
     file = dir / "model.safetensors";
   }
   std::error_code ec;
+  const bool dir_existed = fs::exists(dir, ec);
   fs::create_directories(dir, ec);
   if (ec) return IoError("safetensors: cannot create directory '{}': {}", dir.string(), ec.message());
+  Status s = WriteSafetensorsFiles(file, dir, model);
+  // A failed write leaves no trace, not even the (empty) directory it created.
+  if (!s.ok() && !dir_existed) fs::remove(dir, ec);
+  return s;
+}
 
+namespace {
+
+Status WriteSafetensorsFiles(const fs::path& file, const fs::path& dir, const ModelFile& model) {
   // Header: __metadata__ first, then the tensors in directory order, packed back to back.
   Json header;
   header["__metadata__"] = Json{{"format", "pt"},
@@ -120,13 +133,26 @@ Status WriteSafetensors(const std::string& dir_or_file, const ModelFile& model) 
     const uint64_t size = TensorBytes(t.view.dtype, t.view.shape);
     if (size > 0) CRATIO_RETURN_IF_ERROR(w.Write(t.view.data, size));
   }
-  CRATIO_RETURN_IF_ERROR(w.Commit());
+  // Every file is written in full to its temporary before any is renamed into place, so
+  // a full disk or a failed write leaves none of them behind (config.json goes last: a
+  // directory with it is complete).
+  std::vector<AtomicFileWriter> staged;
+  staged.push_back(std::move(w));
   if (tokenizer) {
-    CRATIO_RETURN_IF_ERROR(WriteTextFile((dir / "tokenizer.json").string(), tokenizer->tokenizer_json));
-    CRATIO_RETURN_IF_ERROR(WriteTextFile((dir / "tokenizer_config.json").string(),
-                                         tokenizer->tokenizer_config_json));
+    CRATIO_ASSIGN_OR_RETURN(AtomicFileWriter t, StageTextFile((dir / "tokenizer.json").string(),
+                                                              tokenizer->tokenizer_json));
+    staged.push_back(std::move(t));
+    CRATIO_ASSIGN_OR_RETURN(AtomicFileWriter tc,
+                            StageTextFile((dir / "tokenizer_config.json").string(),
+                                          tokenizer->tokenizer_config_json));
+    staged.push_back(std::move(tc));
   }
-  return WriteTextFile((dir / "config.json").string(), config);
+  CRATIO_ASSIGN_OR_RETURN(AtomicFileWriter c, StageTextFile((dir / "config.json").string(), config));
+  staged.push_back(std::move(c));
+  for (AtomicFileWriter& f : staged) CRATIO_RETURN_IF_ERROR(f.Flush());
+  for (AtomicFileWriter& f : staged) CRATIO_RETURN_IF_ERROR(f.Commit());
+  return Status::Ok();
 }
 
+}  // namespace
 }  // namespace cratio

@@ -1,7 +1,8 @@
 # cratio_library(<layer> DEPS <targets...>)
 # Builds src/<layer>/ (recursively, minus *_test.cc) into the static library
 # cratio_<layer>. Files under an `avx2/` or `avx512/` folder get that ISA's flags;
-# nothing else is compiled with ISA flags, so only kernels can hold intrinsics.
+# nothing else is compiled with ISA flags, so only kernels can hold intrinsics. Files
+# named quant_search.cc are compiled without FMA contraction (bit-exact twins).
 # Unit tests (*_test.cc) in the folder become one executable cratio_<layer>_test.
 set(CRATIO_WARNINGS -Wall -Wextra -Werror -Wno-missing-field-initializers)
 
@@ -17,11 +18,19 @@ function(cratio_library layer)
     else()
       list(APPEND srcs ${f})
     endif()
+    set(isa_flags "")
     if(f MATCHES "/avx512/")
-      set_source_files_properties(${f} PROPERTIES COMPILE_OPTIONS
-        "-mavx512f;-mavx512bw;-mavx512dq;-mavx512vl;-mavx512vnni;-mavx512bf16;-mavx2;-mfma;-mf16c;-mbmi2")
+      set(isa_flags "-mavx512f;-mavx512bw;-mavx512dq;-mavx512vl;-mavx512vnni;-mavx512bf16;-mavx2;-mfma;-mf16c;-mbmi2")
     elseif(f MATCHES "/avx2/")
-      set_source_files_properties(${f} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mf16c;-mbmi2")
+      set(isa_flags "-mavx2;-mfma;-mf16c;-mbmi2")
+    endif()
+    # The quantizers' scale searches and their SIMD twins must round identically (files
+    # must not depend on the ISA), so no a * b + c may become one fused multiply-add there.
+    if(f MATCHES "/quant_search\\.cc$")
+      list(APPEND isa_flags "-ffp-contract=off")
+    endif()
+    if(isa_flags)
+      set_source_files_properties(${f} PROPERTIES COMPILE_OPTIONS "${isa_flags}")
     endif()
   endforeach()
   if(srcs)

@@ -113,7 +113,14 @@ Result<const KernelTable*> KernelTableFor(Isa isa) {
   return &BuildTable(isa);
 }
 
-const KernelTable& GetKernelTable() { return BuildTable(GetChoice().isa); }
+const KernelTable& GetKernelTable() {
+  static const KernelTable& table = []() -> const KernelTable& {
+    const KernelTable& chosen = BuildTable(GetChoice().isa);
+    quant::SetSearchKernels(&chosen.quant_search);
+    return chosen;
+  }();
+  return table;
+}
 
 Status IsaOverrideStatus() { return GetChoice().override_status; }
 

@@ -10,6 +10,7 @@
 
 #include "base/status.h"
 #include "numeric/dtype.h"
+#include "numeric/quant_search.h"
 
 namespace cratio {
 
@@ -70,6 +71,11 @@ struct KernelTable {
   // dst[i] = f32(src[i]) for IEEE half src; exact.
   void (*f16_to_f32)(const uint16_t* src, float* dst, int64_t n) = nullptr;
 
+  // Batched scale searches for the weight quantizers, bit-identical to numeric's scalar
+  // ones; null entries mean the scalar loop. GetKernelTable() installs the chosen table's
+  // entries into numeric (quant::SetSearchKernels), so every quantizer uses them.
+  quant::SearchKernels quant_search{};
+
   const MatmulKernel& matmul_for(DType dtype) const {
     static const MatmulKernel kNone;
     const auto idx = static_cast<uint32_t>(dtype);
@@ -82,7 +88,8 @@ struct KernelTable {
 Result<const KernelTable*> KernelTableFor(Isa isa);
 
 // The process-wide table, chosen on first use: CRATIO_ISA=ref|avx2|avx512 when set and
-// available, otherwise the best ISA the CPU has. Never fails; callers that want to
+// available, otherwise the best ISA the CPU has; choosing it also installs its
+// quant_search entries for numeric's quantizers. Never fails; callers that want to
 // report a refused CRATIO_ISA use IsaOverrideStatus().
 const KernelTable& GetKernelTable();
 

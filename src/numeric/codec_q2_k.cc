@@ -44,18 +44,16 @@ void RequantizeAndPack(const float* x, uint8_t* levels, BlockQ2_K* block) {
 
 void QuantizeSuperBlock(const float* x, BlockQ2_K* block) {
   uint8_t levels[kQK_K];
-  uint8_t scratch[16];
-  float weights[16];
+  float weights[kQK_K];
   float sub_scales[kNumSub];
   float sub_mins[kNumSub];
   // The sub-block fits minimise weighted |error| with weights |x|.
   const quant::AffineSearch search{-0.5f, 0.1f, 15, true};
+  for (int i = 0; i < kQK_K; ++i) weights[i] = std::fabs(x[i]);
+  quant::AffineScaleSearchBatch(kNumSub, 16, 3, x, weights, search, levels, sub_scales, sub_mins);
   float max_scale = 0.0f;
   float max_min = 0.0f;
   for (int j = 0; j < kNumSub; ++j) {
-    for (int i = 0; i < 16; ++i) weights[i] = std::fabs(x[16 * j + i]);
-    sub_scales[j] = quant::AffineScaleSearch(16, 3, x + 16 * j, weights, search, levels + 16 * j,
-                                             scratch, &sub_mins[j]);
     max_scale = std::max(max_scale, sub_scales[j]);
     max_min = std::max(max_min, sub_mins[j]);
   }
@@ -138,19 +136,18 @@ void QuantizeWeightedQ2_K(const float* src, void* dst, int64_t n, const float* i
     float sub_mins[kNumSub];
     float sub_weights[kNumSub];
     uint8_t levels[kQK_K];
+    float weights[kQK_K];
     for (int j = 0; j < kNumSub; ++j) {
-      float weights[16];
       float sum_w = 0.0f;
       for (int i = 0; i < 16; ++i) {
         const float v = x[16 * j + i];
-        weights[i] = imp[16 * j + i] * std::sqrt(mean_square + v * v);
-        sum_w += weights[i];
+        weights[16 * j + i] = imp[16 * j + i] * std::sqrt(mean_square + v * v);
+        sum_w += weights[16 * j + i];
       }
       sub_weights[j] = sum_w;
-      uint8_t scratch[16];
-      sub_scales[j] = quant::AffineScaleSearch(16, 3, x + 16 * j, weights, search, levels + 16 * j,
-                                               scratch, &sub_mins[j]);
     }
+    quant::AffineScaleSearchBatch(kNumSub, 16, 3, x, weights, search, levels, sub_scales,
+                                  sub_mins);
     // 4-bit scales and mins, each fitted to the sub-block values weighted by sub-block weight.
     uint8_t scale_levels[kNumSub];
     uint8_t min_levels[kNumSub];

@@ -125,19 +125,19 @@ void QuantizeWeightedQ3_K(const float* src, void* dst, int64_t n, const float* i
     uint8_t levels[kQK_K];
     float sub_scales[kNumSub];
     float sub_weights[kNumSub];
+    float weights[kQK_K];
     for (int j = 0; j < kNumSub; ++j) {
-      float weights[16];
       float sum_w = 0.0f;
       for (int i = 0; i < 16; ++i) {
         const float v = x[16 * j + i];
-        weights[i] = imp[16 * j + i] * std::sqrt(spread + v * v);
+        weights[16 * j + i] = imp[16 * j + i] * std::sqrt(spread + v * v);
       }
-      for (int i = 0; i < 16; ++i) sum_w += weights[i];
+      for (int i = 0; i < 16; ++i) sum_w += weights[16 * j + i];
       sub_weights[j] = sum_w;
-      int8_t signed_levels[16];
-      sub_scales[j] = quant::SymmetricScaleSearch(16, 4, x + 16 * j, weights, signed_levels);
-      for (int i = 0; i < 16; ++i) levels[16 * j + i] = static_cast<uint8_t>(signed_levels[i] + 4);
     }
+    int8_t signed_levels[kQK_K];
+    quant::SymmetricScaleSearchBatch(kNumSub, 16, 4, x, weights, signed_levels, sub_scales);
+    for (int i = 0; i < kQK_K; ++i) levels[i] = static_cast<uint8_t>(signed_levels[i] + 4);
     // The 16 scales themselves: a signed 6-bit fit weighted by each sub-block's weight.
     int8_t scale_levels[kNumSub];
     const float d = quant::SymmetricScaleSearch(kNumSub, 32, sub_scales, sub_weights, scale_levels);

@@ -11,10 +11,7 @@
 namespace cratio::codec {
 namespace {
 
-void EncodeSuperBlock(const float* x, const float* importance, BlockQ4_K* block) {
-  kquant::AffineSuperBlock fit;
-  uint8_t levels[kQK_K];
-  kquant::FitAffineSuperBlock(x, importance, 15, &fit, levels);
+void PackSuperBlock(const kquant::AffineSuperBlock& fit, const uint8_t* levels, BlockQ4_K* block) {
   block->d = fit.d;
   block->dmin = fit.dmin;
   for (int i = 0; i < kKScaleSize; ++i) block->scales[i] = fit.scales[i];
@@ -55,27 +52,11 @@ void DequantizeQ4_K(const void* src, float* dst, int64_t n) {
 }
 
 void QuantizeQ4_K(const float* src, void* dst, int64_t n) {
-  auto* blocks = static_cast<BlockQ4_K*>(dst);
-  const int64_t num_blocks = BlockCount(n, kQK_K);
-  for (int64_t b = 0; b < num_blocks; ++b) EncodeSuperBlock(src + b * kQK_K, nullptr, &blocks[b]);
+  kquant::QuantizeAffineRow<BlockQ4_K, 15, PackSuperBlock, DequantizeQ4_K>(src, dst, n, nullptr);
 }
 
 void QuantizeWeightedQ4_K(const float* src, void* dst, int64_t n, const float* importance) {
-  if (importance == nullptr) {
-    QuantizeQ4_K(src, dst, n);
-    return;
-  }
-  auto* blocks = static_cast<BlockQ4_K*>(dst);
-  const int64_t num_blocks = BlockCount(n, kQK_K);
-  for (int64_t b = 0; b < num_blocks; ++b) {
-    const float* x = src + b * kQK_K;
-    const float* imp = importance + b * kQK_K;
-    BlockQ4_K searched;
-    EncodeSuperBlock(x, imp, &searched);
-    BlockQ4_K plain;
-    EncodeSuperBlock(x, nullptr, &plain);
-    blocks[b] = weighted::CloserBlock<BlockQ4_K, kQK_K>(searched, plain, x, imp, DequantizeQ4_K);
-  }
+  kquant::QuantizeAffineRow<BlockQ4_K, 15, PackSuperBlock, DequantizeQ4_K>(src, dst, n, importance);
 }
 
 }  // namespace cratio::codec

@@ -12,10 +12,7 @@
 namespace cratio::codec {
 namespace {
 
-void EncodeSuperBlock(const float* x, const float* importance, BlockQ5_K* block) {
-  kquant::AffineSuperBlock fit;
-  uint8_t levels[kQK_K];
-  kquant::FitAffineSuperBlock(x, importance, 31, &fit, levels);
+void PackSuperBlock(const kquant::AffineSuperBlock& fit, const uint8_t* levels, BlockQ5_K* block) {
   block->d = fit.d;
   block->dmin = fit.dmin;
   for (int i = 0; i < kKScaleSize; ++i) block->scales[i] = fit.scales[i];
@@ -82,27 +79,11 @@ void DequantizeQ5_K(const void* src, float* dst, int64_t n) {
 }
 
 void QuantizeQ5_K(const float* src, void* dst, int64_t n) {
-  auto* blocks = static_cast<BlockQ5_K*>(dst);
-  const int64_t num_blocks = BlockCount(n, kQK_K);
-  for (int64_t b = 0; b < num_blocks; ++b) EncodeSuperBlock(src + b * kQK_K, nullptr, &blocks[b]);
+  kquant::QuantizeAffineRow<BlockQ5_K, 31, PackSuperBlock, DequantizeQ5_K>(src, dst, n, nullptr);
 }
 
 void QuantizeWeightedQ5_K(const float* src, void* dst, int64_t n, const float* importance) {
-  if (importance == nullptr) {
-    QuantizeQ5_K(src, dst, n);
-    return;
-  }
-  auto* blocks = static_cast<BlockQ5_K*>(dst);
-  const int64_t num_blocks = BlockCount(n, kQK_K);
-  for (int64_t b = 0; b < num_blocks; ++b) {
-    const float* x = src + b * kQK_K;
-    const float* imp = importance + b * kQK_K;
-    BlockQ5_K searched;
-    EncodeSuperBlock(x, imp, &searched);
-    BlockQ5_K plain;
-    EncodeSuperBlock(x, nullptr, &plain);
-    blocks[b] = weighted::CloserBlock<BlockQ5_K, kQK_K>(searched, plain, x, imp, DequantizeQ5_K);
-  }
+  kquant::QuantizeAffineRow<BlockQ5_K, 31, PackSuperBlock, DequantizeQ5_K>(src, dst, n, importance);
 }
 
 }  // namespace cratio::codec

@@ -24,11 +24,10 @@ void EncodeSuperBlock(const float* x, const float* importance, BlockQ6_K* block)
   float sub_scales[kNumSub];
   float max_abs = 0.0f;
   float max_signed = 0.0f;
+  int8_t signed_levels[kQK_K];
+  quant::SymmetricScaleSearchBatch(kNumSub, 16, 32, x, importance, signed_levels, sub_scales);
+  for (int i = 0; i < kQK_K; ++i) levels[i] = static_cast<uint8_t>(signed_levels[i] + 32);
   for (int j = 0; j < kNumSub; ++j) {
-    int8_t signed_levels[16];
-    sub_scales[j] = quant::SymmetricScaleSearch(
-        16, 32, x + 16 * j, importance ? importance + 16 * j : nullptr, signed_levels);
-    for (int i = 0; i < 16; ++i) levels[16 * j + i] = static_cast<uint8_t>(signed_levels[i] + 32);
     if (std::fabs(sub_scales[j]) > max_abs) {
       max_abs = std::fabs(sub_scales[j]);
       max_signed = sub_scales[j];

@@ -4,6 +4,7 @@
 #include "numeric/quant_search.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 namespace cratio::quant {
@@ -11,7 +12,41 @@ namespace {
 
 inline int Clamp(int v, int lo, int hi) { return std::min(hi, std::max(lo, v)); }
 
+std::atomic<const SearchKernels*> g_search_kernels{nullptr};
+
 }  // namespace
+
+void SetSearchKernels(const SearchKernels* kernels) {
+  g_search_kernels.store(kernels, std::memory_order_release);
+}
+
+void AffineScaleSearchBatch(int count, int n, int nmax, const float* x, const float* weights,
+                            const AffineSearch& search, uint8_t* levels, float* scales,
+                            float* mins) {
+  const SearchKernels* fast = g_search_kernels.load(std::memory_order_acquire);
+  if (fast != nullptr && fast->affine != nullptr && n <= 32) {
+    fast->affine(count, n, nmax, x, weights, search, levels, scales, mins);
+    return;
+  }
+  uint8_t scratch[256];
+  for (int g = 0; g < count; ++g) {
+    scales[g] = AffineScaleSearch(n, nmax, x + g * n, weights + g * n, search, levels + g * n,
+                                  scratch, &mins[g]);
+  }
+}
+
+void SymmetricScaleSearchBatch(int count, int n, int nmax, const float* x, const float* weights,
+                               int8_t* levels, float* scales) {
+  const SearchKernels* fast = g_search_kernels.load(std::memory_order_acquire);
+  if (fast != nullptr && fast->symmetric != nullptr && n <= 32) {
+    fast->symmetric(count, n, nmax, x, weights, levels, scales);
+    return;
+  }
+  for (int g = 0; g < count; ++g) {
+    scales[g] = SymmetricScaleSearch(n, nmax, x + g * n, weights ? weights + g * n : nullptr,
+                                     levels + g * n);
+  }
+}
 
 float SymmetricScaleSearch(int n, int nmax, const float* x, const float* weights, int8_t* levels) {
   float max_abs = 0.0f;

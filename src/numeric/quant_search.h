@@ -52,4 +52,34 @@ float PositiveScaleSearch(int n, int nmax, const float* x, const float* weights,
 // Below this magnitude a group counts as all zero (as ggml's GROUP_MAX_EPS).
 inline constexpr float kGroupMaxEps = 1e-15f;
 
+// Batched searches: `count` independent groups of `n` elements each, group g at x + g * n
+// (and weights + g * n, levels + g * n), its result in scales[g] (and mins[g]). Each group's
+// result is bit-identical to the single-group function above, so a batched twin can only
+// change the speed of quantization, never the file it writes.
+using AffineSearchBatchFn = void (*)(int count, int n, int nmax, const float* x,
+                                     const float* weights, const AffineSearch& search,
+                                     uint8_t* levels, float* scales, float* mins);
+// weights may be null (then x^2, as SymmetricScaleSearch).
+using SymmetricSearchBatchFn = void (*)(int count, int n, int nmax, const float* x,
+                                        const float* weights, int8_t* levels, float* scales);
+
+// Faster twins of the batched searches, for n <= 32 (null entries: the scalar loop). The
+// kernels layer installs the ones for its chosen ISA (it may depend on numeric, not the
+// other way round); tests check them bit for bit against the scalar searches.
+struct SearchKernels {
+  AffineSearchBatchFn affine = nullptr;
+  SymmetricSearchBatchFn symmetric = nullptr;
+};
+// Installs `kernels` (null: back to the scalar loops) for all threads; call while no
+// quantization runs. The pointee must outlive every later search.
+void SetSearchKernels(const SearchKernels* kernels);
+
+// The batched searches: the installed twin when there is one and n <= 32, otherwise
+// the single-group function in a loop.
+void AffineScaleSearchBatch(int count, int n, int nmax, const float* x, const float* weights,
+                            const AffineSearch& search, uint8_t* levels, float* scales,
+                            float* mins);
+void SymmetricScaleSearchBatch(int count, int n, int nmax, const float* x, const float* weights,
+                               int8_t* levels, float* scales);
+
 }  // namespace cratio::quant

@@ -5,8 +5,16 @@
 #include <cstdint>
 
 #include "kernels/kernel_table.h"
+#include "numeric/quant_search.h"
 
 namespace cratio::kernels {
+
+// Batched scale searches, bit-identical to numeric's (see quant::SearchKernels).
+void AffineScaleSearchBatchAvx512(int count, int n, int nmax, const float* x,
+                                  const float* weights, const quant::AffineSearch& search,
+                                  uint8_t* levels, float* scales, float* mins);
+void SymmetricScaleSearchBatchAvx512(int count, int n, int nmax, const float* x,
+                                     const float* weights, int8_t* levels, float* scales);
 
 // Activation converters, byte-identical to QuantizeActQ8_0Ref / QuantizeActQ8_KRef.
 void QuantizeActQ8_0Avx512(const float* x, void* xa, int64_t cols);

@@ -14,57 +14,64 @@ namespace {
 struct RankedProblem {
   std::vector<int32_t> order;     // item indices by ascending score
   std::vector<uint8_t> new_tie;   // [i]: order[i] starts a new group of equal scores
-  std::vector<uint8_t> positive;  // [item]
+  std::vector<uint8_t> positive;  // [i]: order[i] is a positive (sorted order, so a
+                                  // resample reads it sequentially)
+  bool defined = false;           // both classes present at full weight
 };
 
-RankedProblem Rank(std::span<const double> scores, std::vector<uint8_t> positive) {
+// positive[item] in item order.
+RankedProblem Rank(std::span<const double> scores, std::span<const uint8_t> positive) {
   RankedProblem p;
-  p.positive = std::move(positive);
   p.order.resize(scores.size());
   std::iota(p.order.begin(), p.order.end(), 0);
   std::stable_sort(p.order.begin(), p.order.end(),
                    [&](int32_t a, int32_t b) { return scores[a] < scores[b]; });
   p.new_tie.resize(scores.size());
+  p.positive.resize(scores.size());
+  size_t num_positive = 0;
   for (size_t i = 0; i < p.order.size(); ++i) {
     p.new_tie[i] = i == 0 || scores[p.order[i]] != scores[p.order[i - 1]];
+    p.positive[i] = positive[p.order[i]] != 0;
+    num_positive += p.positive[i];
   }
+  p.defined = num_positive > 0 && num_positive < scores.size();
   return p;
 }
 
-// Σ over positives of (negatives ranked below + ½ negatives tied) / (P · N).
+// Σ over positives of (negatives ranked below + ½ negatives tied) / (P · N), in integer
+// arithmetic on doubled pair counts (no ½) and without data-dependent branches but the
+// tie-group boundary, which is rarely taken for continuous scores.
 double WeightedAuc(const RankedProblem& p, std::span<const int32_t> weights) {
-  double below_neg = 0.0;       // negative weight in earlier tie groups
-  double group_pos = 0.0, group_neg = 0.0;
-  double pairs = 0.0, total_pos = 0.0;
-  const auto close_group = [&] {
-    pairs += group_pos * (below_neg + 0.5 * group_neg);
-    below_neg += group_neg;
-    total_pos += group_pos;
-    group_pos = group_neg = 0.0;
-  };
-  for (size_t i = 0; i < p.order.size(); ++i) {
-    if (p.new_tie[i]) close_group();
-    const int32_t item = p.order[i];
-    const double w = weights[item];
-    if (p.positive[item]) {
-      group_pos += w;
-    } else {
-      group_neg += w;
+  int64_t below_neg = 0;  // negative weight in earlier tie groups
+  int64_t group_pos = 0, group_neg = 0;
+  int64_t pairs_x2 = 0, total_pos = 0;
+  const size_t n = p.order.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (p.new_tie[i]) {
+      pairs_x2 += group_pos * (2 * below_neg + group_neg);
+      below_neg += group_neg;
+      total_pos += group_pos;
+      group_pos = group_neg = 0;
     }
+    const int64_t w = weights[p.order[i]];
+    const int64_t w_pos = w * p.positive[i];
+    group_pos += w_pos;
+    group_neg += w - w_pos;
   }
-  close_group();
-  const double total_neg = below_neg;
-  if (total_pos == 0.0 || total_neg == 0.0) return std::numeric_limits<double>::quiet_NaN();
-  return pairs / (total_pos * total_neg);
+  pairs_x2 += group_pos * (2 * below_neg + group_neg);
+  below_neg += group_neg;
+  total_pos += group_pos;
+  const int64_t total_neg = below_neg;
+  if (total_pos == 0 || total_neg == 0) return std::numeric_limits<double>::quiet_NaN();
+  return 0.5 * static_cast<double>(pairs_x2) /
+         (static_cast<double>(total_pos) * static_cast<double>(total_neg));
 }
 
 class RocAucPrepared final : public PreparedMetric {
  public:
-  explicit RocAucPrepared(std::vector<RankedProblem> problems)
-      : problems_(std::move(problems)) {}
-  int64_t num_items() const override {
-    return problems_.empty() ? 0 : static_cast<int64_t>(problems_[0].order.size());
-  }
+  RocAucPrepared(std::vector<RankedProblem> problems, int64_t num_items)
+      : problems_(std::move(problems)), num_items_(num_items) {}
+  int64_t num_items() const override { return num_items_; }
   double Evaluate(std::span<const int32_t> weights) override {
     double sum = 0.0;
     int64_t defined = 0;
@@ -85,6 +92,7 @@ class RocAucPrepared final : public PreparedMetric {
 
  private:
   std::vector<RankedProblem> problems_;  // one (binary) or one per class (one-vs-rest)
+  int64_t num_items_;
 };
 
 class RocAuc final : public Metric {
@@ -121,16 +129,20 @@ class RocAuc final : public Metric {
         scores[i] = class_scores[i * k + c];
         positive[i] = items[i].gold == static_cast<int32_t>(c);
       }
-      problems.push_back(Rank(scores, std::move(positive)));
+      // A class with no positive (or no negative) item is undefined on every resample
+      // too (a resample only draws from these items): leave it out once, here.
+      RankedProblem problem = Rank(scores, positive);
+      if (problem.defined) problems.push_back(std::move(problem));
     }
-    return std::unique_ptr<PreparedMetric>(new RocAucPrepared(std::move(problems)));
+    return std::unique_ptr<PreparedMetric>(
+        new RocAucPrepared(std::move(problems), static_cast<int64_t>(n)));
   }
 };
 
 }  // namespace
 
 double BinaryRocAuc(std::span<const double> scores, std::span<const uint8_t> labels) {
-  const RankedProblem p = Rank(scores, std::vector<uint8_t>(labels.begin(), labels.end()));
+  const RankedProblem p = Rank(scores, labels);
   const std::vector<int32_t> ones(scores.size(), 1);
   return WeightedAuc(p, ones);
 }

@@ -1,0 +1,243 @@
+// SQLite results store.
+#include "report/results_store.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+
+#include "base/sha256.h"
+
+namespace cratio::report {
+namespace {
+
+constexpr const char* kSchemaSql = R"(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+  run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  stored_at_utc TEXT NOT NULL,
+  result_schema TEXT NOT NULL,
+  started_at_utc TEXT NOT NULL,
+  base_name TEXT NOT NULL,
+  base_sha256 TEXT NOT NULL,
+  env_fingerprint TEXT NOT NULL,
+  best_variant TEXT NOT NULL,
+  num_variants INTEGER NOT NULL,
+  result_sha256 TEXT NOT NULL UNIQUE,
+  result_json TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS runs_by_base ON runs (base_sha256);
+CREATE TABLE IF NOT EXISTS variants (
+  run_id INTEGER NOT NULL REFERENCES runs (run_id),
+  name TEXT NOT NULL,
+  recipe TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  file_bytes REAL,
+  overall_retention REAL,
+  overall_score REAL,
+  passes_all_constraints INTEGER NOT NULL,
+  PRIMARY KEY (run_id, name));
+)";
+
+// A prepared statement, finalized on scope exit.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(const Stmt&) = delete;
+  bool ok() const { return rc_ == SQLITE_OK; }
+  void Text(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void Int(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
+  void Real(int i, double v) {
+    if (std::isfinite(v)) sqlite3_bind_double(s_, i, v);
+    else sqlite3_bind_null(s_, i);
+  }
+  int Step() { return sqlite3_step(s_); }
+  std::string ColText(int i) {
+    const unsigned char* t = sqlite3_column_text(s_, i);
+    return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
+  }
+  int64_t ColInt(int i) { return sqlite3_column_int64(s_, i); }
+  double ColReal(int i) {
+    return sqlite3_column_type(s_, i) == SQLITE_NULL ? compare::kNaN : sqlite3_column_double(s_, i);
+  }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+  int rc_ = SQLITE_ERROR;
+};
+
+std::string NowUtc() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+Result<ResultsStore> ResultsStore::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return IoError("results store '{}': cannot open: {}", path, msg);
+  }
+  ResultsStore store(db, path);
+  sqlite3_busy_timeout(db, 5000);
+  auto classify = [&](const Status& st) {
+    return st.message().find("file is not a database") != std::string::npos
+               ? InvalidInput("results store '{}': not a SQLite database", path)
+               : st;
+  };
+  if (Status b = store.Exec("BEGIN IMMEDIATE"); !b.ok()) return classify(b);
+  Status s = store.Exec(kSchemaSql);
+  if (s.ok()) {
+    Stmt ins(db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?1)");
+    ins.Text(1, std::to_string(kStoreSchemaVersion));
+    if (!ins.ok() || ins.Step() != SQLITE_DONE) s = store.Error("writing the schema version");
+  }
+  std::string version;
+  if (s.ok()) {
+    Stmt q(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (q.ok() && q.Step() == SQLITE_ROW) version = q.ColText(0);
+  }
+  if (!s.ok()) {
+    (void)store.Exec("ROLLBACK");
+    return classify(s);
+  }
+  if (version != std::to_string(kStoreSchemaVersion)) {
+    (void)store.Exec("ROLLBACK");
+    return InvalidInput("results store '{}': schema version '{}', this cratio reads version {}",
+                        path, version, kStoreSchemaVersion);
+  }
+  CRATIO_RETURN_IF_ERROR(store.Exec("COMMIT"));
+  return store;
+}
+
+ResultsStore::ResultsStore(ResultsStore&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) {
+  o.db_ = nullptr;
+}
+
+ResultsStore::~ResultsStore() { sqlite3_close(db_); }
+
+Status ResultsStore::Exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) == SQLITE_OK) return Status::Ok();
+  const std::string msg = err ? err : "unknown error";
+  sqlite3_free(err);
+  return IoError("results store '{}': {}", path_, msg);
+}
+
+Status ResultsStore::Error(std::string_view what) const {
+  return IoError("results store '{}': {}: {}", path_, what, sqlite3_errmsg(db_));
+}
+
+Result<int64_t> ResultsStore::Append(const EvalResult& r) {
+  const std::string json = RenderJson(r);
+  Sha256 h;
+  h.Update(json.data(), json.size());
+  const std::string digest = h.FinishHex();
+  CRATIO_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  auto fail = [&](Status s) {
+    (void)Exec("ROLLBACK");
+    return s;
+  };
+  {
+    Stmt q(db_, "SELECT run_id FROM runs WHERE result_sha256 = ?1");
+    q.Text(1, digest);
+    if (q.ok() && q.Step() == SQLITE_ROW) {
+      const int64_t id = q.ColInt(0);
+      CRATIO_RETURN_IF_ERROR(Exec("COMMIT"));
+      return id;
+    }
+  }
+  Stmt run(db_,
+           "INSERT INTO runs (stored_at_utc, result_schema, started_at_utc, base_name, "
+           "base_sha256, env_fingerprint, best_variant, num_variants, result_sha256, result_json) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  if (!run.ok()) return fail(Error("preparing the run row"));
+  run.Text(1, NowUtc());
+  run.Text(2, r.schema);
+  run.Text(3, r.run.started_at_utc);
+  run.Text(4, r.base.name);
+  run.Text(5, r.base.sha256);
+  run.Text(6, r.environment.fingerprint);
+  run.Text(7, r.verdict.best_variant);
+  run.Int(8, static_cast<int64_t>(r.variants.size()));
+  run.Text(9, digest);
+  run.Text(10, json);
+  if (run.Step() != SQLITE_DONE) return fail(Error("appending the run"));
+  const int64_t run_id = sqlite3_last_insert_rowid(db_);
+  for (const VariantResult& v : r.variants) {
+    Stmt ins(db_,
+             "INSERT INTO variants (run_id, name, recipe, sha256, file_bytes, overall_retention, "
+             "overall_score, passes_all_constraints) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    if (!ins.ok()) return fail(Error("preparing a variant row"));
+    ins.Int(1, run_id);
+    ins.Text(2, v.model.name);
+    ins.Text(3, v.model.recipe);
+    ins.Text(4, v.model.sha256);
+    ins.Real(5, v.model.accounting.file_bytes);
+    ins.Real(6, v.overall_retention.value);
+    ins.Real(7, v.overall_score.value);
+    ins.Int(8, v.passes_all_constraints ? 1 : 0);
+    if (ins.Step() != SQLITE_DONE) {
+      return fail(Error("appending variant '" + v.model.name + "'"));
+    }
+  }
+  CRATIO_RETURN_IF_ERROR(Exec("COMMIT"));
+  return run_id;
+}
+
+Result<std::vector<StoredRun>> ResultsStore::ListRuns(std::string_view base_sha256) {
+  Stmt q(db_,
+         "SELECT run_id, stored_at_utc, started_at_utc, base_name, base_sha256, env_fingerprint, "
+         "best_variant, num_variants, result_sha256 FROM runs WHERE ?1 = '' OR base_sha256 = ?1 "
+         "ORDER BY run_id");
+  if (!q.ok()) return Error("listing runs");
+  q.Text(1, base_sha256);
+  std::vector<StoredRun> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    out.push_back({q.ColInt(0), q.ColText(1), q.ColText(2), q.ColText(3), q.ColText(4),
+                   q.ColText(5), q.ColText(6), q.ColInt(7), q.ColText(8)});
+  }
+  if (rc != SQLITE_DONE) return Error("listing runs");
+  return out;
+}
+
+Result<EvalResult> ResultsStore::LoadRun(int64_t run_id) {
+  Stmt q(db_, "SELECT result_json FROM runs WHERE run_id = ?1");
+  if (!q.ok()) return Error("loading a run");
+  q.Int(1, run_id);
+  if (q.Step() != SQLITE_ROW) {
+    return InvalidInput("results store '{}': there is no run {}", path_, run_id);
+  }
+  return ParseEvalResult(q.ColText(0), path_ + ": run " + std::to_string(run_id));
+}
+
+Result<std::vector<StoredVariant>> ResultsStore::VariantHistory(std::string_view base_sha256) {
+  Stmt q(db_,
+         "SELECT v.run_id, r.started_at_utc, v.name, v.recipe, v.sha256, v.file_bytes, "
+         "v.overall_retention, v.overall_score, v.passes_all_constraints FROM variants v JOIN "
+         "runs r ON r.run_id = v.run_id WHERE r.base_sha256 = ?1 ORDER BY v.run_id, v.rowid");
+  if (!q.ok()) return Error("reading variant history");
+  q.Text(1, base_sha256);
+  std::vector<StoredVariant> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    out.push_back({q.ColInt(0), q.ColText(1), q.ColText(2), q.ColText(3), q.ColText(4),
+                   q.ColReal(5), q.ColReal(6), q.ColReal(7), q.ColInt(8) != 0});
+  }
+  if (rc != SQLITE_DONE) return Error("reading variant history");
+  return out;
+}
+
+}  // namespace cratio::report

@@ -21,5 +21,6 @@ void AddGenerateCommand(CLI::App& app, RunFn* run);
 void AddPerplexityCommand(CLI::App& app, RunFn* run);
 void AddBenchCommand(CLI::App& app, RunFn* run);
 void AddCompressCommand(CLI::App& app, RunFn* run);
+void AddReportCommand(CLI::App& app, RunFn* run);
 
 }  // namespace cratio::cli

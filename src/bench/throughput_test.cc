@@ -8,40 +8,14 @@
 #include <cmath>
 #include <memory>
 
-#include "model/config.h"
-#include "model/make_model.h"
+#include "bench/scenario_testing.h"
 
 namespace cratio {
 namespace {
 
-struct TinyEngine {
-  ModelFile file;
-  ModelWeights weights;
-  std::unique_ptr<Session> session;
-};
-
-std::unique_ptr<TinyEngine> MakeTinyEngine(DType dtype, int64_t max_batch) {
-  auto options = PresetOptions("tiny");
-  EXPECT_TRUE(options.ok());
-  options->dtype = dtype;
-  options->ffn_dim = 128;  // whole q8_0 blocks (the preset's 172 is not a multiple of 32)
-  auto e = std::make_unique<TinyEngine>();
-  auto file = MakeRandomModel(*options, nullptr);
-  EXPECT_TRUE(file.ok()) << file.status().message();
-  e->file = std::move(file).value();
-  auto config = ModelConfig::FromModelFile(e->file);
-  EXPECT_TRUE(config.ok()) << config.status().message();
-  auto weights = ModelWeights::Load(e->file, *config);
-  EXPECT_TRUE(weights.ok()) << weights.status().message();
-  e->weights = std::move(weights).value();
-  SessionOptions so;
-  so.n_ctx = 64;
-  so.max_batch = max_batch;
-  so.num_threads = 2;
-  auto session = Session::Create(e->weights, so);
-  EXPECT_TRUE(session.ok()) << session.status().message();
-  e->session = std::move(session).value();
-  return e;
+std::unique_ptr<testing::BenchEngine> MakeTinyEngine(DType dtype, int64_t max_batch) {
+  return testing::MakeBenchEngine(/*n_ctx=*/64, /*n_seq=*/1, max_batch, /*seed=*/0, dtype,
+                                  /*num_threads=*/2);
 }
 
 TEST(SummarizeRates, MeanAndSampleStandardDeviation) {

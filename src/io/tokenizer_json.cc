@@ -146,7 +146,15 @@ Result<Metadata> TokenizerMetadataFromJson(const Json& j, const Json* config,
     for (size_t i = 0; i < m->size(); ++i) {
       const Json& e = (*m)[i];
       if (e.is_string()) {
-        merges.push_back(e.get<std::string>());
+        // Like the tokenizers library: exactly two non-empty parts around one space.
+        const std::string mg = e.get<std::string>();
+        const size_t sp = mg.find(' ');
+        if (sp == std::string::npos || sp == 0 || sp + 1 == mg.size() ||
+            mg.find(' ', sp + 1) != std::string::npos) {
+          return bad("model.merges[" + std::to_string(i) + "]",
+                     "must be two tokens separated by one space, found " + e.dump());
+        }
+        merges.push_back(mg);
       } else if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_string()) {
         merges.push_back(e[0].get<std::string>() + " " + e[1].get<std::string>());
       } else {

@@ -231,6 +231,21 @@ TEST(TokenizerJson, ErrorsNameTheFileAndJsonPath) {
   EXPECT_NE(m.status().message().find("added_tokens[0]"), std::string::npos);
 }
 
+// A string merge is two tokens around exactly one space, as the tokenizers library reads
+// it; anything else used to be skipped silently (found by the malformed-input corpus).
+TEST(TokenizerJson, MergeStringsMustBeTwoTokensAroundOneSpace) {
+  for (const char* bad : {"abc", " ab", "ab ", "a  b", "a b c"}) {
+    Json j = SentencePieceStyleTokenizer();
+    j["model"]["merges"][1] = bad;
+    Result<Metadata> m = TokenizerMetadataFromJson(j, nullptr, "t.json");
+    ASSERT_FALSE(m.ok()) << bad;
+    EXPECT_NE(m.status().message().find("model.merges[1] must be two tokens separated by one "
+                                        "space"),
+              std::string::npos)
+        << m.status().message();
+  }
+}
+
 TEST(TokenizerJson, SafetensorsDirectoryPicksUpTokenizerAndItsConfig) {
   const std::string dir = testing::TempDir();
   testing::WriteBytes(dir + "/config.json", R"({"architectures": ["LlamaForCausalLM"],

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <fmt/format.h>
 
 #include "eval/stats/rng.h"
@@ -47,9 +48,14 @@ MetricValue SummarizePrepared(std::string_view name, PreparedMetric& prepared,
   out.name = std::string(name);
   out.n = static_cast<int64_t>(n);
   out.value = prepared.Evaluate(weights);
-  if (const std::optional<double> se = prepared.AnalyticStdError()) {
+  const std::optional<double> se = prepared.AnalyticStdError();
+  out.se_method = se ? "analytic" : "bootstrap";
+  if (n < 2) {  // one item has no spread to measure: the SE is undefined, not 0
+    out.se = std::numeric_limits<double>::quiet_NaN();
+    return out;
+  }
+  if (se) {
     out.se = *se;
-    out.se_method = "analytic";
     return out;
   }
   SplitMix64 rng(options.seed);
@@ -59,7 +65,6 @@ MetricValue SummarizePrepared(std::string_view name, PreparedMetric& prepared,
     r = prepared.Evaluate(weights);
   }
   out.se = BootstrapStdError(replicates);
-  out.se_method = "bootstrap";
   return out;
 }
 

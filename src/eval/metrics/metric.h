@@ -27,7 +27,7 @@ namespace cratio {
 struct MetricValue {
   std::string name;       // registry name, e.g. "accuracy", "bleu"
   double value = 0.0;     // point estimate; scale as the metric defines (BLEU 0–100)
-  double se = 0.0;        // standard error of `value` (NaN if undefined, e.g. n < 2)
+  double se = 0.0;        // standard error of `value`; NaN when undefined (n < 2)
   int64_t n = 0;          // items the metric was computed over
   std::string se_method;  // "analytic" or "bootstrap"
 };

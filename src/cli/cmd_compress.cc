@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/output_path.h"
+#include "model/convert.h"
 #include "compress/compress_model.h"
 
 namespace cratio::cli {
@@ -118,6 +120,8 @@ Status RunCompress(const CompressArgs& args) {
     if (!o.ok()) return o.status();
     options.tensor_type_overrides.push_back(std::move(*o));
   }
+  CRATIO_ASSIGN_OR_RETURN(const FileFormat format, OutputFormatFromPath(args.out));
+  CRATIO_RETURN_IF_ERROR(CheckModelOutput(args.out, format, {args.in, args.calib}, args.force));
   CRATIO_ASSIGN_OR_RETURN(const CompressResult result, CompressModel(args.in, args.out, options));
   if (args.json) {
     std::printf("%s\n", ReportJson(result, args.in, args.out).c_str());

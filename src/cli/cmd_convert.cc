@@ -9,6 +9,7 @@
 
 #include "base/thread_pool.h"
 #include "cli/command.h"
+#include "cli/output_path.h"
 #include "io/model_file.h"
 #include "model/convert.h"
 
@@ -34,7 +35,7 @@ Status RunConvert(const ConvertArgs& args) {
   }
   if (args.threads < 0) return InvalidInput("convert: -t must be >= 0, got {}", args.threads);
   CRATIO_ASSIGN_OR_RETURN(const FileFormat format, OutputFormatFromPath(args.out));
-  CRATIO_RETURN_IF_ERROR(CheckOutputPath(args.out, {args.in}, args.force));
+  CRATIO_RETURN_IF_ERROR(CheckModelOutput(args.out, format, {args.in}, args.force));
   const auto start = std::chrono::steady_clock::now();
   CRATIO_ASSIGN_OR_RETURN(const ModelFile in, ReadModelFile(args.in));
   ThreadPool pool(args.threads);

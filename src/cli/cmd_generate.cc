@@ -12,6 +12,7 @@
 #include "kernels/kernel_table.h"
 #include "model/generate.h"
 #include "model/loaded_model.h"
+#include "model/memory_guard.h"
 #include "model/session.h"
 
 namespace cratio::cli {
@@ -28,6 +29,7 @@ struct GenerateArgs {
   int threads = 0;
   int64_t ctx = 0;
   bool no_bos = false;
+  std::string max_memory;  // empty: the RAM available now
 };
 
 Status RunGenerate(const GenerateArgs& args) {
@@ -36,7 +38,10 @@ Status RunGenerate(const GenerateArgs& args) {
     return InvalidInput("generate: --top-p is {}, must be in (0, 1]", args.top_p);
   }
   CRATIO_RETURN_IF_ERROR(IsaOverrideStatus());
+  CRATIO_ASSIGN_OR_RETURN(const uint64_t max_memory_bytes, ParseMaxMemory(args.max_memory));
   CRATIO_ASSIGN_OR_RETURN(std::unique_ptr<LoadedModel> m, LoadModel(args.model));
+  const std::string what = fmt::format("generate '{}'", args.model);
+  if (args.ctx > 0) CRATIO_RETURN_IF_ERROR(CheckContextLength(m->config, args.ctx, what));
   const Tokenizer& tok = *m->tokenizer;
   GenerateOptions go;
   go.max_new_tokens = args.num_tokens;
@@ -56,6 +61,9 @@ Status RunGenerate(const GenerateArgs& args) {
   SessionOptions so;
   so.n_ctx = n_ctx;
   so.num_threads = args.threads;
+  CRATIO_ASSIGN_OR_RETURN(const RunMemory need,
+                          EstimateRunMemory(m->file, m->config, n_ctx, so.n_seq, so.max_batch));
+  CRATIO_RETURN_IF_ERROR(CheckRunMemory(need, max_memory_bytes, what));
   CRATIO_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Create(m->weights, so));
 
   std::fwrite(args.prompt.data(), 1, args.prompt.size(), stdout);
@@ -96,6 +104,8 @@ void AddGenerateCommand(CLI::App& app, RunFn* run) {
   cmd->add_option("-t,--threads", args->threads, "Threads (default: one per core)");
   cmd->add_option("-c,--ctx", args->ctx, "Context length (default: prompt + n, capped by the model)");
   cmd->add_flag("--no-bos", args->no_bos, "Do not add the tokenizer's BOS token");
+  cmd->add_option("--max-memory", args->max_memory,
+                  "Refuse a run needing more: bytes or 512M, 8G (default: available RAM)");
   cmd->callback([run, args] { *run = [args] { return RunGenerate(*args); }; });
 }
 

@@ -10,6 +10,7 @@
 
 #include "base/thread_pool.h"
 #include "cli/command.h"
+#include "cli/output_path.h"
 #include "io/model_file.h"
 #include "model/convert.h"
 #include "model/make_model.h"
@@ -70,7 +71,7 @@ Status RunMakeModel(const MakeModelArgs& args) {
     return InvalidInput("make-model: safetensors holds f32 / f16 / bf16 only, got --dtype {}",
                         DTypeName(options.dtype));
   }
-  CRATIO_RETURN_IF_ERROR(CheckOutputPath(args.out, {args.vocab_from}, args.force));
+  CRATIO_RETURN_IF_ERROR(CheckModelOutput(args.out, format, {args.vocab_from}, args.force));
 
   std::optional<ModelFile> vocab_model;
   if (!args.vocab_from.empty()) {

@@ -13,6 +13,7 @@
 #include "cli/command.h"
 #include "eval/perplexity.h"
 #include "kernels/kernel_table.h"
+#include "model/memory_guard.h"
 
 namespace cratio::cli {
 namespace {
@@ -27,6 +28,7 @@ struct PerplexityArgs {
   int64_t chunks = 0;
   int threads = 0;
   bool json = false;
+  std::string max_memory;  // empty: the RAM available now
 };
 
 ordered_json MeanSeJson(const MeanWithError& m) { return {{"mean", m.mean}, {"se", m.se}}; }
@@ -112,7 +114,36 @@ void PrintText(const PerplexityArgs& args, const PerplexityResult& r) {
   std::printf("Same top p: %6.3f ± %5.3f %%\n", 100 * k.same_top.mean, 100 * k.same_top.se);
 }
 
+// Refuses a --ctx past the model's context length, and a run (model and base loaded
+// together) needing more memory than allowed, before anything large is allocated.
+Status CheckPerplexityFits(const PerplexityArgs& args) {
+  CRATIO_ASSIGN_OR_RETURN(const uint64_t max_memory_bytes, ParseMaxMemory(args.max_memory));
+  if (args.ctx <= 0) return Status::Ok();  // RunPerplexity explains a bad --ctx
+  // RunPerplexity's session: ctx <= 512 packs 512 / ctx chunks into one batch of at most
+  // 512 tokens (an upper bound: fewer when the text has fewer chunks); else one sequence.
+  const int64_t n_seq = args.ctx <= 512 ? 512 / args.ctx : 1;
+  RunMemory total;
+  for (const std::string& path : {args.model, args.base}) {
+    if (path.empty()) continue;
+    CRATIO_ASSIGN_OR_RETURN(const ModelFile file, ReadModelFile(path));
+    CRATIO_ASSIGN_OR_RETURN(const ModelConfig config, ModelConfig::FromModelFile(file));
+    const std::string what = fmt::format("perplexity '{}'", path);
+    CRATIO_RETURN_IF_ERROR(CheckContextLength(config, args.ctx, what));
+    CRATIO_ASSIGN_OR_RETURN(const RunMemory need,
+                            EstimateRunMemory(file, config, args.ctx, n_seq, 512));
+    total.weight_bytes += need.weight_bytes;
+    total.kv_cache_bytes += need.kv_cache_bytes;
+    total.scratch_bytes += need.scratch_bytes;
+    total.total_bytes += need.total_bytes;
+  }
+  const std::string what = args.base.empty()
+                               ? fmt::format("perplexity '{}'", args.model)
+                               : fmt::format("perplexity '{}' with base '{}'", args.model, args.base);
+  return CheckRunMemory(total, max_memory_bytes, what);
+}
+
 Status RunPerplexityCommand(const PerplexityArgs& args) {
+  CRATIO_RETURN_IF_ERROR(CheckPerplexityFits(args));
   PerplexityOptions options;
   options.ctx = args.ctx;
   options.max_chunks = args.chunks;
@@ -150,6 +181,8 @@ void AddPerplexityCommand(CLI::App& app, RunFn* run) {
   cmd->add_option("--base", args->base,
                   "Base model to compare with, token by token (same vocabulary)");
   cmd->add_flag("--json", args->json, "Print JSON");
+  cmd->add_option("--max-memory", args->max_memory,
+                  "Refuse a run needing more: bytes or 512M, 8G (default: available RAM)");
   cmd->callback([run, args] { *run = [args] { return RunPerplexityCommand(*args); }; });
 }
 

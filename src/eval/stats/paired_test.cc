@@ -227,6 +227,39 @@ TEST(ComparePaired, LowerIsBetterMetricsInvertTheRetentionRatio) {
   EXPECT_TRUE(std::isnan(c->answer_agreement));
 }
 
+TEST(ComparePaired, CorpusMetricsArePairedThroughTheSameResamples) {
+  // BLEU is not a mean of per-item scores: each resample re-sums n-gram statistics for
+  // both models. Identical outputs still give exactly 100 % on every resample.
+  std::vector<ItemResult> base;
+  const char* hyps[] = {"the cat sat on the mat", "a dog ran in the park today",
+                        "it was not a surprise at all", "the man bit the dog first"};
+  for (int i = 0; i < 4; ++i) {
+    ItemResult r;
+    r.id = fmt::format("s{}", i);
+    r.generated = hyps[i];
+    r.references = {hyps[i]};
+    base.push_back(r);
+  }
+  PairedOptions o;
+  o.metric = "bleu";
+  const auto same = ComparePaired(base, base, o);
+  ASSERT_TRUE(same.ok()) << same.status().message();
+  EXPECT_NEAR(same->base.value, 100.0, 1e-9);  // every n-gram matches, BP 1
+  EXPECT_DOUBLE_EQ(same->retention_pct, 100.0);
+  EXPECT_DOUBLE_EQ(same->retention_ci.low, 100.0);
+  EXPECT_DOUBLE_EQ(same->retention_ci.high, 100.0);
+  EXPECT_FALSE(same->binary);  // BLEU has no per-item right/wrong, nor do these items
+  EXPECT_EQ(same->flips.num_items, 0);
+  std::vector<ItemResult> variant = base;
+  variant[3].generated = "a completely different sentence";
+  const auto worse = ComparePaired(base, variant, o);
+  ASSERT_TRUE(worse.ok());
+  EXPECT_LT(worse->retention_pct, 100.0);
+  EXPECT_LT(worse->diff, 0.0);
+  EXPECT_LE(worse->retention_ci.low, worse->retention_pct);
+  EXPECT_DOUBLE_EQ(worse->answer_agreement, 0.75);  // 3 of 4 texts unchanged
+}
+
 TEST(ComparePaired, PairedBootstrapCiCoversTheTruth) {
   // Synthetic population: base right with p = 0.7; a right answer turns wrong with
   // probability 0.10 and a wrong one right with 0.05. True accuracies 0.7 and

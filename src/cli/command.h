@@ -21,6 +21,7 @@ void AddGenerateCommand(CLI::App& app, RunFn* run);
 void AddPerplexityCommand(CLI::App& app, RunFn* run);
 void AddBenchCommand(CLI::App& app, RunFn* run);
 void AddCompressCommand(CLI::App& app, RunFn* run);
+void AddScoreCommand(CLI::App& app, RunFn* run);
 void AddReportCommand(CLI::App& app, RunFn* run);
 
 }  // namespace cratio::cli

@@ -35,6 +35,7 @@ int Main(int argc, char** argv) {
   AddPerplexityCommand(app, &run);
   AddBenchCommand(app, &run);
   AddCompressCommand(app, &run);
+  AddScoreCommand(app, &run);
   AddReportCommand(app, &run);
   try {
     app.parse(argc, argv);

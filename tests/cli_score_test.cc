@@ -92,6 +92,24 @@ TEST(ScoreCli, BaseAgainstItselfRetainsEverythingWithoutFlips) {
   EXPECT_EQ(c["token_kl"]["applicable"], false);
 }
 
+TEST(ScoreCli, Q2KVariantShowsFlipsAgainstItsBase) {
+  CRATIO_REQUIRE_DATA_FILE(kModel);
+  CRATIO_REQUIRE_DATA_FILE("eval/arc/ARC-Easy-Dev.jsonl");
+  const std::string q2k = testing::TempDir() + "/q2k.gguf";
+  const auto made = RunCli({"compress", Model(), "-o", q2k, "--method", "q2_k"});
+  ASSERT_EQ(made.exit_code, 0) << Describe(made);
+  const json j = RunJson({"score", q2k, "--task", "arc_easy", "--limit", "100", "--json",
+                          "--base", Model(), "--data",
+                          testing::DataPath("eval/arc/ARC-Easy-Dev.jsonl")});
+  ASSERT_FALSE(j.is_null());
+  const json& c = j["comparison"];
+  // 2-bit weights change answers: some items flip, not every answer agrees, and the
+  // answer-option distributions diverge.
+  EXPECT_GT(c["flips"]["right_to_wrong"].get<int>() + c["flips"]["wrong_to_right"].get<int>(), 0);
+  EXPECT_LT(c["answer_agreement"].get<double>(), 1.0);
+  EXPECT_GT(c["choice_kl"]["mean"].get<double>(), 0.0);
+}
+
 TEST(ScoreCli, DifferentTokenizersCompareByBitsPerByteAndFlips) {
   CRATIO_REQUIRE_DATA_FILE(kModel);
   CRATIO_REQUIRE_DATA_FILE("eval/tinystories/tinystories_sample.txt");

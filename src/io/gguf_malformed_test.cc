@@ -334,6 +334,28 @@ TEST_F(GgufMalformed, CustomAlignmentIsHonoured) {
   ExpectInvalid(s.Build(), {"tensor 'b' data offset 32", "not a multiple of the alignment 64"});
 }
 
+// general.alignment 1 lets a tensor start at any address; an f32 view must still be
+// 4-byte aligned (reading it in place was undefined behaviour, found by fuzz_gguf), with
+// the file's bytes and file offset unchanged.
+TEST_F(GgufMalformed, TensorsOfAnOddAlignmentAreCopiedToAlignedMemory) {
+  FileSpec s = ValidSpec();
+  s.kvs.push_back(KvU32("general.alignment", 1));
+  s.alignment = 1;
+  s.tensors[1].offset = 33;  // a at [0, 32), b at [33, 65): one of them is misaligned
+  s.data_bytes = 65;
+  const std::vector<uint8_t> bytes = s.Build();
+  Write(bytes);
+  Result<ModelFile> mf = ReadGguf(path_);
+  ASSERT_TRUE(mf.ok()) << mf.status().message();
+  ASSERT_EQ(mf->tensors.size(), 2u);
+  EXPECT_EQ(mf->tensors[1].file_offset - mf->tensors[0].file_offset, 33u);
+  for (const TensorEntry& t : mf->tensors) {
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(t.view.data) % alignof(float), 0u) << t.name;
+    ASSERT_EQ(t.view.size_bytes, 32u);
+    EXPECT_EQ(std::memcmp(t.view.data, bytes.data() + t.file_offset, 32), 0) << t.name;
+  }
+}
+
 TEST_F(GgufMalformed, NDimsMustBeOneToFour) {
   FileSpec s = ValidSpec();
   s.tensors[0].ne = {};

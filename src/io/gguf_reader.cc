@@ -455,7 +455,19 @@ Result<ModelFile> GgufParser::Parse() {
   for (RawTensor& t : tensors_) {
     TensorEntry e;
     e.file_offset = data_start + t.rel_offset;
-    e.view = TensorView{t.dtype, t.shape, file_->data() + e.file_offset, t.size_bytes};
+    const uint8_t* data = file_->data() + e.file_offset;
+    // general.alignment may be as small as 1, leaving a tensor where its element or block
+    // type cannot be read in place (an f32 at an odd address: undefined behaviour, found
+    // by fuzzing). Such a tensor is copied to an aligned buffer; the default 32 never is.
+    const uint64_t block_bytes = static_cast<uint64_t>(GetDTypeInfo(t.dtype).block_bytes);
+    const uint64_t need = std::min<uint64_t>(8, block_bytes & (~block_bytes + 1));
+    if (t.size_bytes > 0 && reinterpret_cast<uintptr_t>(data) % need != 0) {
+      auto copy = std::make_shared<AlignedBuffer>(t.size_bytes);
+      std::memcpy(copy->data(), data, t.size_bytes);
+      data = reinterpret_cast<const uint8_t*>(copy->data());
+      mf.owned.push_back(std::move(copy));
+    }
+    e.view = TensorView{t.dtype, t.shape, data, t.size_bytes};
     e.file_name = t.name;
     e.name = std::move(t.name);
     mf.tensors.push_back(std::move(e));

@@ -2,7 +2,11 @@
 // generation throughput (llama-bench's pp / tg), each beside the machine's own limit —
 // decode against measured read bandwidth, prefill against measured peak FMA rate — with
 // an environment fingerprint so every figure can be traced.
+// `--scenario single|batch|ladder|server|cold|memory|all` runs the scenario suite instead
+// (bench/scenario_*.h) with percentile intervals, an adaptive stop, and with `--base`
+// an interleaved comparison with bootstrap speedups; see docs/BENCH.md.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
@@ -13,11 +17,18 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include <set>
+#include <sstream>
+
 #include "base/cpu_features.h"
-#include "base/thread_pool.h"
-#include "bench/roofline.h"
 #include "base/sha256.h"
+#include "base/thread_pool.h"
+#include "bench/bench_report.h"
+#include "bench/energy.h"
+#include "bench/environment.h"
+#include "bench/roofline.h"
 #include "bench/throughput.h"
+#include "model/loaded_model.h"
 #include "cli/command.h"
 #include "io/model_file.h"
 #include "kernels/kernel_table.h"
@@ -41,17 +52,35 @@ struct BenchArgs {
   bool json = false;
   bool no_hash = false;
   int64_t bandwidth_mib = 1024;
-};
 
-std::string BuildType() {
-#if defined(NDEBUG) && defined(__OPTIMIZE__)
-  return "release";
-#elif defined(__OPTIMIZE__)
-  return "optimized-with-asserts";
-#else
-  return "debug";
-#endif
-}
+  // Scenario suite; empty: the pp / tg run above.
+  std::string scenario;
+  std::string base;
+  std::string prompt_lens = "32,128";
+  std::string gen_lens = "32";
+  std::string batch_sizes = "1,2,4,8";
+  int64_t ladder_start = 64;
+  int64_t max_context = 0;
+  int64_t ladder_decode = 8;
+  double rate_per_s = 4.0;
+  double duration_s = 10.0;
+  int64_t concurrency = 4;
+  double ttft_limit_ms = 1000.0;
+  double tpot_limit_ms = 200.0;
+  int warmup = 1;
+  int min_iters = 10;
+  int max_iters = 1000;
+  double min_time_s = 0.0;
+  double max_time_s = 10.0;
+  double ci_target = 0.0;
+  double confidence = 0.95;
+  int cold_reps = 3;
+  uint64_t seed = 1234;
+  // Hidden: the child of the memory scenario.
+  bool memory_child = false;
+  int64_t child_n_ctx = 256;
+  int64_t child_n_seq = 1;
+};
 
 // The dtype holding most of the 2-D weight bytes ("q4_k"), as a label for the model.
 std::string MainDType(const ModelFile& file) {
@@ -98,7 +127,58 @@ ordered_json RateJson(const RateStats& r) {
   return j;
 }
 
+ordered_json EnvironmentJson(int threads) {
+  const BenchEnvironment e = CollectEnvironment(threads);
+  ordered_json env;
+  env["cpu_model"] = e.cpu_model;
+  env["cpu_features"] = e.cpu_features;
+  env["kernel_isa"] = e.kernel_isa;
+  env["threads"] = e.threads;
+  env["logical_cores"] = e.logical_cores;
+  env["cpu_governor"] = e.cpu_governor;
+  env["kernel"] = e.kernel_release;
+  env["load_average"] = e.load_average;
+  env["build_type"] = e.build_type;
+  env["compiler"] = e.compiler;
+  env["git_commit"] = e.git_commit;
+  env["cratio_version"] = "0.1.0";
+  return env;
+}
+
+Result<ordered_json> ModelJson(const std::string& path, const ModelFile& file,
+                               const ModelConfig& config, const PerTokenWork& work,
+                               bool hash) {
+  const FileStamp stamp = StampOf(path);
+  ordered_json m;
+  m["path"] = path;
+  m["arch"] = config.arch_name;
+  m["main_dtype"] = MainDType(file);
+  m["size_bytes"] = stamp.size_bytes;
+  m["mtime_unix_s"] = stamp.mtime_unix_s;
+  if (hash) {
+    CRATIO_ASSIGN_OR_RETURN(const std::string sha, Sha256OfPath(path));
+    m["sha256"] = sha;
+  }
+  m["weight_bytes_per_token"] = work.weight_bytes;
+  m["linear_flops_per_token"] = work.linear_flops;
+  return m;
+}
+
+ordered_json RooflineJson(const BandwidthResult& bw, const FlopsResult& fl) {
+  ordered_json roof;
+  roof["read_bandwidth_bytes_per_s"] = bw.read_bytes_per_s;
+  roof["bandwidth_buffer_bytes"] = bw.buffer_bytes;
+  roof["peak_flops_per_s"] = fl.flops_per_s;
+  roof["peak_flops_isa"] = std::string(IsaName(fl.isa));
+  return roof;
+}
+
+Status RunScenarios(const BenchArgs& args);
+Status RunMemoryChild(const BenchArgs& args);
+
 Status RunBench(const BenchArgs& args) {
+  if (args.memory_child) return RunMemoryChild(args);
+  if (!args.scenario.empty() || !args.base.empty()) return RunScenarios(args);
   CRATIO_ASSIGN_OR_RETURN(ModelFile file, ReadModelFile(args.model));
   CRATIO_ASSIGN_OR_RETURN(const ModelConfig config, ModelConfig::FromModelFile(file));
   CRATIO_ASSIGN_OR_RETURN(const ModelWeights weights, ModelWeights::Load(file, config));
@@ -130,7 +210,6 @@ Status RunBench(const BenchArgs& args) {
   const double prefill_pct = fl.flops_per_s > 0
       ? 100.0 * work.linear_flops * tp.prefill.mean_tok_per_s / fl.flops_per_s : 0.0;
 
-  const FileStamp stamp = StampOf(args.model);
   std::string sha;
   if (!args.no_hash) {
     CRATIO_ASSIGN_OR_RETURN(sha, Sha256OfPath(args.model));
@@ -140,15 +219,9 @@ Status RunBench(const BenchArgs& args) {
 
   if (args.json) {
     ordered_json j;
-    ordered_json m;
-    m["path"] = args.model;
-    m["arch"] = config.arch_name;
-    m["main_dtype"] = dtype;
-    m["size_bytes"] = stamp.size_bytes;
-    m["mtime_unix_s"] = stamp.mtime_unix_s;
+    j["schema"] = kBenchSchema;
+    CRATIO_ASSIGN_OR_RETURN(ordered_json m, ModelJson(args.model, file, config, work, false));
     if (!sha.empty()) m["sha256"] = sha;
-    m["weight_bytes_per_token"] = work.weight_bytes;
-    m["linear_flops_per_token"] = work.linear_flops;
     j["model"] = m;
     if (tp.prompt_tokens > 0) {
       ordered_json pp = RateJson(tp.prefill);
@@ -165,22 +238,8 @@ Status RunBench(const BenchArgs& args) {
       j["tg"] = tg;
     }
     j["repetitions"] = tp.num_reps;
-    ordered_json roof;
-    roof["read_bandwidth_bytes_per_s"] = bw.read_bytes_per_s;
-    roof["bandwidth_buffer_bytes"] = bw.buffer_bytes;
-    roof["peak_flops_per_s"] = fl.flops_per_s;
-    roof["peak_flops_isa"] = std::string(IsaName(fl.isa));
-    j["roofline"] = roof;
-    ordered_json env;
-    env["cpu_model"] = cpu.model_name;
-    env["cpu_features"] = cpu.ToString();
-    env["kernel_isa"] = std::string(IsaName(isa));
-    env["threads"] = pool.num_threads();
-    env["logical_cores"] = NumLogicalCores();
-    env["build_type"] = BuildType();
-    env["compiler"] = __VERSION__;
-    env["cratio_version"] = "0.1.0";
-    j["environment"] = env;
+    j["roofline"] = RooflineJson(bw, fl);
+    j["environment"] = EnvironmentJson(pool.num_threads());
     std::printf("%s\n", j.dump(2).c_str());
     return Status::Ok();
   }
@@ -190,7 +249,8 @@ Status RunBench(const BenchArgs& args) {
               args.model.c_str(), config.arch_name.c_str(), dtype.c_str(),
               work.weight_bytes / 1048576.0, work.linear_flops * 1e-9);
   std::printf("machine   %s, %s kernels, %d threads, %s build\n", cpu.model_name.c_str(),
-              std::string(IsaName(isa)).c_str(), pool.num_threads(), BuildType().c_str());
+              std::string(IsaName(isa)).c_str(), pool.num_threads(),
+              CollectEnvironment(pool.num_threads()).build_type.c_str());
   std::printf("roofline  read %.2f GB/s (%lld MiB buffer, best of %d), peak f32 FMA %.1f "
               "GFLOP/s (%s, best of %d)\n",
               bw.read_bytes_per_s * 1e-9, static_cast<long long>(bw.buffer_bytes >> 20),
@@ -218,6 +278,301 @@ Status RunBench(const BenchArgs& args) {
   return Status::Ok();
 }
 
+
+Status RunMemoryChild(const BenchArgs& args) {
+  MemoryOptions o;
+  o.n_ctx = args.child_n_ctx;
+  o.n_seq = args.child_n_seq;
+  o.prompt_tokens = args.prompt_tokens;
+  o.gen_tokens = args.gen_tokens;
+  o.threads = args.threads;
+  CRATIO_ASSIGN_OR_RETURN(const MemoryReport r, MeasureMemoryHere(args.model, o));
+  std::printf("%s\n", MemoryReportToJson(r).c_str());
+  return Status::Ok();
+}
+
+const std::vector<std::string>& AllScenarios() {
+  static const std::vector<std::string> kAll = {"single", "batch", "ladder",
+                                                "server", "cold",  "memory"};
+  return kAll;
+}
+
+// "single,batch" / "all" -> the set; InvalidInput names an unknown entry.
+Result<std::set<std::string>> ParseScenarios(const std::string& text) {
+  std::set<std::string> out;
+  std::stringstream ss(text.empty() ? "single" : text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item == "all") {
+      out.insert(AllScenarios().begin(), AllScenarios().end());
+    } else if (std::find(AllScenarios().begin(), AllScenarios().end(), item) !=
+               AllScenarios().end()) {
+      out.insert(item);
+    } else {
+      return InvalidInput("--scenario '{}': unknown scenario '{}' (expected single, batch, "
+                          "ladder, server, cold, memory or all, comma-separated)",
+                          text, item);
+    }
+  }
+  return out;
+}
+
+Status CheckScenarioArgs(const BenchArgs& a) {
+  auto need = [](bool ok, std::string_view flag, auto value, std::string_view want) -> Status {
+    if (ok) return Status::Ok();
+    return InvalidInput("{} {}: must be {}", flag, value, want);
+  };
+  CRATIO_RETURN_IF_ERROR(need(a.warmup >= 0, "--warmup", a.warmup, ">= 0"));
+  CRATIO_RETURN_IF_ERROR(need(a.min_iters >= 1, "--min-iters", a.min_iters, ">= 1"));
+  CRATIO_RETURN_IF_ERROR(need(a.max_iters >= a.min_iters, "--max-iters", a.max_iters,
+                              fmt::format(">= --min-iters ({})", a.min_iters)));
+  CRATIO_RETURN_IF_ERROR(need(a.min_time_s >= 0, "--min-time", a.min_time_s, ">= 0"));
+  CRATIO_RETURN_IF_ERROR(need(a.max_time_s > 0 && a.max_time_s >= a.min_time_s, "--max-time",
+                              a.max_time_s, fmt::format("> 0 and >= --min-time ({})",
+                                                        a.min_time_s)));
+  CRATIO_RETURN_IF_ERROR(need(a.ci_target >= 0 && a.ci_target < 1, "--ci-target", a.ci_target,
+                              "in [0, 1) (a relative half-width, 0: off)"));
+  CRATIO_RETURN_IF_ERROR(need(a.confidence > 0.5 && a.confidence < 1, "--confidence",
+                              a.confidence, "in (0.5, 1)"));
+  CRATIO_RETURN_IF_ERROR(need(a.rate_per_s > 0, "--rate", a.rate_per_s, "> 0"));
+  CRATIO_RETURN_IF_ERROR(need(a.duration_s > 0, "--duration", a.duration_s, "> 0"));
+  CRATIO_RETURN_IF_ERROR(need(a.concurrency >= 1, "--concurrency", a.concurrency, ">= 1"));
+  CRATIO_RETURN_IF_ERROR(need(a.ttft_limit_ms > 0, "--ttft-limit-ms", a.ttft_limit_ms, "> 0"));
+  CRATIO_RETURN_IF_ERROR(need(a.tpot_limit_ms > 0, "--tpot-limit-ms", a.tpot_limit_ms, "> 0"));
+  CRATIO_RETURN_IF_ERROR(need(a.cold_reps >= 1, "--cold-reps", a.cold_reps, ">= 1"));
+  CRATIO_RETURN_IF_ERROR(need(a.ladder_start >= 1, "--ladder-start", a.ladder_start, ">= 1"));
+  CRATIO_RETURN_IF_ERROR(need(a.ladder_decode >= 0, "--ladder-decode", a.ladder_decode, ">= 0"));
+  CRATIO_RETURN_IF_ERROR(need(a.max_context >= 0, "--max-context", a.max_context, ">= 0"));
+  return Status::Ok();
+}
+
+struct Loaded {
+  std::unique_ptr<LoadedModel> model;
+  PerTokenWork work;
+};
+
+// Sessions of every loaded model with the same options; pointers in model order.
+struct SessionSet {
+  std::vector<std::unique_ptr<Session>> owned;
+  std::vector<Session*> ptrs;
+};
+Result<SessionSet> MakeSessions(const std::vector<Loaded>& models,
+                                const std::vector<std::string>& paths,
+                                const SessionOptions& so) {
+  SessionSet set;
+  for (size_t i = 0; i < models.size(); ++i) {
+    auto s = Session::Create(models[i].model->weights, so);
+    if (!s.ok()) return s.status().WithPrefix(paths[i]);
+    set.ptrs.push_back(s->get());
+    set.owned.push_back(std::move(*s));
+  }
+  return set;
+}
+
+Status RunScenarios(const BenchArgs& args) {
+  CRATIO_ASSIGN_OR_RETURN(const std::set<std::string> want, ParseScenarios(args.scenario));
+  CRATIO_RETURN_IF_ERROR(CheckScenarioArgs(args));
+  CRATIO_ASSIGN_OR_RETURN(const std::vector<LengthRange> prompts,
+                          ParseLengthList("--prompt-lens", args.prompt_lens, 1));
+  CRATIO_ASSIGN_OR_RETURN(const std::vector<LengthRange> gens,
+                          ParseLengthList("--gen-lens", args.gen_lens, 1));
+  CRATIO_ASSIGN_OR_RETURN(const std::vector<LengthRange> batch_ranges,
+                          ParseLengthList("--batch-sizes", args.batch_sizes, 1));
+  std::vector<int64_t> batch_sizes;
+  for (const LengthRange& r : batch_ranges) {
+    if (!r.fixed()) {
+      return InvalidInput("--batch-sizes '{}': '{}' is a range; give single sizes",
+                          args.batch_sizes, r.Label());
+    }
+    batch_sizes.push_back(r.lo);
+  }
+  const auto has = [&](const char* s) { return want.count(s) > 0; };
+
+  std::vector<std::string> paths = {args.model};
+  if (!args.base.empty()) paths.push_back(args.base);
+  BenchReport rep;
+  rep.seed = args.seed;
+  rep.rule.warmup_iters = args.warmup;
+  rep.rule.min_iters = args.min_iters;
+  rep.rule.max_iters = args.max_iters;
+  rep.rule.min_time_s = args.min_time_s;
+  rep.rule.max_time_s = args.max_time_s;
+  rep.rule.ci_target = args.ci_target;
+  rep.rule.confidence = args.confidence;
+
+  // Load and describe the models; their per-token work sets the roofline.
+  std::vector<Loaded> models;
+  ordered_json models_json = ordered_json::array();
+  for (size_t i = 0; i < paths.size(); ++i) {
+    Loaded l;
+    CRATIO_ASSIGN_OR_RETURN(l.model, LoadModel(paths[i], false));
+    l.work = ComputePerTokenWork(l.model->weights);
+    CRATIO_ASSIGN_OR_RETURN(ordered_json m, ModelJson(paths[i], l.model->file, l.model->config,
+                                                      l.work, !args.no_hash));
+    m["role"] = i == 0 ? "variant" : "base";
+    models_json.push_back(m);
+    rep.models.push_back({i == 0 ? "variant" : "base", paths[i], l.work});
+    models.push_back(std::move(l));
+  }
+  const int64_t p0 = prompts.front().hi, g0 = gens.front().hi;
+  const int64_t max_b = *std::max_element(batch_sizes.begin(), batch_sizes.end());
+
+  // Memory and cold starts first, with the models released: a file this process maps
+  // cannot be dropped from the page cache.
+  if (has("memory") || has("cold")) {
+    models.clear();
+    ThreadPool pool(args.threads);
+    for (const std::string& path : paths) {
+      if (has("memory")) {
+        MemoryOptions mo;
+        mo.n_ctx = p0 + g0 - 1;
+        mo.n_seq = has("batch") ? max_b : 1;
+        mo.prompt_tokens = p0;
+        mo.gen_tokens = g0;
+        mo.threads = args.threads;
+        CRATIO_ASSIGN_OR_RETURN(MemoryReport r, MeasureMemoryInChild(path, mo));
+        rep.memory.push_back(r);
+      }
+      if (has("cold")) {
+        ColdWarmOptions co;
+        co.num_reps = args.cold_reps;
+        co.prompt_tokens = std::min<int64_t>(p0, 64);
+        co.n_ctx = co.prompt_tokens;
+        CRATIO_ASSIGN_OR_RETURN(ColdWarmResult r, MeasureColdWarm(path, pool, co));
+        rep.cold.push_back(std::move(r));
+      }
+    }
+    for (const std::string& path : paths) {
+      Loaded l;
+      CRATIO_ASSIGN_OR_RETURN(l.model, LoadModel(path, false));
+      l.work = ComputePerTokenWork(l.model->weights);
+      models.push_back(std::move(l));
+    }
+  }
+
+  ThreadPool pool(args.threads);
+  CRATIO_ASSIGN_OR_RETURN(const BandwidthResult bw,
+                          MeasureReadBandwidth(pool, args.bandwidth_mib << 20, 5));
+  CRATIO_ASSIGN_OR_RETURN(const FlopsResult fl,
+                          MeasurePeakFlops(pool, GetKernelTable().isa, 0.2, 3));
+  rep.limits = {bw.read_bytes_per_s, fl.flops_per_s};
+  EnergyMeter meter = EnergyMeter::Open();
+  if (meter.available()) {
+    rep.energy_status = fmt::format("available: {}", fmt::join(meter.domain_names(), ", "));
+  } else {
+    rep.energy_status = meter.unavailable_reason();
+  }
+
+  if (has("single")) {
+    SessionOptions so;
+    so.pool = &pool;
+    so.n_ctx = 1;
+    for (const LengthRange& p : prompts) {
+      for (const LengthRange& g : gens) so.n_ctx = std::max(so.n_ctx, p.hi + g.hi - 1);
+    }
+    so.max_batch = std::min<int64_t>(512, so.n_ctx);
+    so.max_logits = 1;
+    CRATIO_ASSIGN_OR_RETURN(SessionSet set, MakeSessions(models, paths, so));
+    for (const LengthRange& p : prompts) {
+      for (const LengthRange& g : gens) {
+        CRATIO_ASSIGN_OR_RETURN(SinglePointResult r,
+                                RunSinglePoint(set.ptrs, p, g, rep.rule, args.seed, &meter));
+        rep.single.push_back(std::move(r));
+      }
+    }
+  }
+  if (has("batch")) {
+    SessionOptions so;
+    so.pool = &pool;
+    so.n_ctx = p0 + g0 - 1;
+    so.n_seq = max_b;
+    so.max_batch = std::max<int64_t>(max_b, std::min<int64_t>(512, max_b * p0));
+    so.max_logits = max_b;
+    CRATIO_ASSIGN_OR_RETURN(SessionSet set, MakeSessions(models, paths, so));
+    for (int64_t b : batch_sizes) {
+      CRATIO_ASSIGN_OR_RETURN(BatchPointResult r,
+                              RunBatchPoint(set.ptrs, b, p0, g0, rep.rule, args.seed, &meter));
+      rep.batch.push_back(std::move(r));
+    }
+  }
+  if (has("ladder")) {
+    int64_t top = args.max_context;
+    if (top == 0) {
+      top = std::min(models[0].model->config.context_length, kDefaultMaxContext);
+      for (const Loaded& l : models) top = std::min(top, l.model->config.context_length);
+    }
+    if (top < args.ladder_start + args.ladder_decode) {
+      return InvalidInput("ladder: the context of {} positions has no room for --ladder-start "
+                          "{} + --ladder-decode {}",
+                          top, args.ladder_start, args.ladder_decode);
+    }
+    SessionOptions so;
+    so.pool = &pool;
+    so.n_ctx = top;
+    so.max_batch = std::min<int64_t>(512, top);
+    so.max_logits = 1;
+    CRATIO_ASSIGN_OR_RETURN(SessionSet set, MakeSessions(models, paths, so));
+    for (int64_t ctx : LadderRungs(args.ladder_start, top - args.ladder_decode)) {
+      CRATIO_ASSIGN_OR_RETURN(
+          LadderPointResult r,
+          RunLadderPoint(set.ptrs, ctx, args.ladder_decode, rep.rule, args.seed, &meter));
+      rep.ladder.push_back(std::move(r));
+    }
+  }
+  if (has("server")) {
+    ServerOptions o;
+    o.rate_per_s = args.rate_per_s;
+    o.duration_s = args.duration_s;
+    o.prompt = prompts.front();
+    o.gen = gens.front();
+    o.ttft_limit_ms = args.ttft_limit_ms;
+    o.tpot_limit_ms = args.tpot_limit_ms;
+    o.seed = args.seed;
+    SessionOptions so;
+    so.pool = &pool;
+    so.n_ctx = o.prompt.hi + o.gen.hi - 1;
+    so.n_seq = args.concurrency;
+    so.max_batch = std::max<int64_t>(args.concurrency, 256);
+    so.max_logits = args.concurrency;
+    CRATIO_ASSIGN_OR_RETURN(SessionSet set, MakeSessions(models, paths, so));
+    for (Session* s : set.ptrs) {
+      CRATIO_ASSIGN_OR_RETURN(ServerResult r, RunServer(*s, o, &meter));
+      rep.server.push_back(std::move(r));
+    }
+  }
+
+  if (args.json) {
+    ordered_json j;
+    j["schema"] = kBenchSchema;
+    j["models"] = models_json;
+    j["environment"] = EnvironmentJson(pool.num_threads());
+    j["roofline"] = RooflineJson(bw, fl);
+    CRATIO_ASSIGN_OR_RETURN(const ordered_json sc, ScenariosJson(rep));
+    for (auto it = sc.begin(); it != sc.end(); ++it) j[it.key()] = it.value();
+    std::printf("%s\n", j.dump(2).c_str());
+    return Status::Ok();
+  }
+  const BenchEnvironment env = CollectEnvironment(pool.num_threads());
+  for (const ordered_json& m : models_json) {
+    std::printf("%-8s %s (%s, %s)%s\n", m["role"].get<std::string>().c_str(),
+                m["path"].get<std::string>().c_str(), m["arch"].get<std::string>().c_str(),
+                m["main_dtype"].get<std::string>().c_str(),
+                m.contains("sha256")
+                    ? fmt::format(" sha256 {:.16}", m["sha256"].get<std::string>()).c_str()
+                    : "");
+  }
+  std::printf("machine  %s, %s kernels, %d threads, governor %s, %s, load %s, %s build, "
+              "commit %.12s\n",
+              env.cpu_model.c_str(), env.kernel_isa.c_str(), env.threads,
+              env.cpu_governor.c_str(), env.kernel_release.c_str(), env.load_average.c_str(),
+              env.build_type.c_str(), env.git_commit.c_str());
+  std::printf("roofline read %.2f GB/s, peak f32 FMA %.1f GFLOP/s\n\n",
+              bw.read_bytes_per_s * 1e-9, fl.flops_per_s * 1e-9);
+  CRATIO_ASSIGN_OR_RETURN(const std::string text, ScenariosText(rep));
+  std::fputs(text.c_str(), stdout);
+  return Status::Ok();
+}
+
 }  // namespace
 
 void AddBenchCommand(CLI::App& app, RunFn* run) {
@@ -237,6 +592,57 @@ void AddBenchCommand(CLI::App& app, RunFn* run) {
       ->capture_default_str();
   cmd->add_flag("--no-hash", args->no_hash, "Skip the model's SHA-256 (size and mtime remain)");
   cmd->add_flag("--json", args->json, "Print JSON");
+  cmd->add_option("--scenario", args->scenario,
+                  "Scenario suite instead of pp/tg: single,batch,ladder,server,cold,memory "
+                  "or all (comma-separated)");
+  cmd->add_option("--base", args->base,
+                  "Base model: measured interleaved with MODEL (A B A B), with speedups");
+  cmd->add_option("--prompt-lens", args->prompt_lens,
+                  "Prompt lengths, comma-separated; LO-HI draws uniformly per request")
+      ->capture_default_str();
+  cmd->add_option("--gen-lens", args->gen_lens, "Output lengths, as --prompt-lens")
+      ->capture_default_str();
+  cmd->add_option("--batch-sizes", args->batch_sizes, "Batch sizes of the batch scenario")
+      ->capture_default_str();
+  cmd->add_option("--ladder-start", args->ladder_start, "First rung of the context ladder")
+      ->capture_default_str();
+  cmd->add_option("--max-context", args->max_context,
+                  "Top of the ladder (0: the model's context, at most 4096)")
+      ->capture_default_str();
+  cmd->add_option("--ladder-decode", args->ladder_decode, "Decode steps at each ladder depth")
+      ->capture_default_str();
+  cmd->add_option("--rate", args->rate_per_s, "Server: mean arrivals per second (Poisson)")
+      ->capture_default_str();
+  cmd->add_option("--duration", args->duration_s, "Server: seconds of arrivals")
+      ->capture_default_str();
+  cmd->add_option("--concurrency", args->concurrency, "Server: sequences served at once")
+      ->capture_default_str();
+  cmd->add_option("--ttft-limit-ms", args->ttft_limit_ms, "Server goodput: TTFT limit")
+      ->capture_default_str();
+  cmd->add_option("--tpot-limit-ms", args->tpot_limit_ms, "Server goodput: TPOT limit")
+      ->capture_default_str();
+  cmd->add_option("--warmup", args->warmup, "Untimed rounds per grid point")
+      ->capture_default_str();
+  cmd->add_option("--min-iters", args->min_iters, "Least timed rounds per grid point")
+      ->capture_default_str();
+  cmd->add_option("--max-iters", args->max_iters, "Most timed rounds per grid point")
+      ->capture_default_str();
+  cmd->add_option("--min-time", args->min_time_s, "Least timed seconds per grid point")
+      ->capture_default_str();
+  cmd->add_option("--max-time", args->max_time_s, "Most timed seconds per grid point")
+      ->capture_default_str();
+  cmd->add_option("--ci-target", args->ci_target,
+                  "Stop once the P50 interval's half-width / P50 is below this (0: off)")
+      ->capture_default_str();
+  cmd->add_option("--confidence", args->confidence, "Confidence of every interval")
+      ->capture_default_str();
+  cmd->add_option("--cold-reps", args->cold_reps, "Cold and warm starts each")
+      ->capture_default_str();
+  cmd->add_option("--seed", args->seed, "Seed of token ids, lengths and arrivals")
+      ->capture_default_str();
+  cmd->add_flag("--memory-child", args->memory_child)->group("");
+  cmd->add_option("--n-ctx", args->child_n_ctx)->group("");
+  cmd->add_option("--n-seq", args->child_n_seq)->group("");
   cmd->callback([run, args] { *run = [args] { return RunBench(*args); }; });
 }
 

@@ -129,7 +129,7 @@ void PrintModel(const ModelScore& s) {
                 static_cast<long long>(m.n), m.se_method.c_str());
   }
   std::printf(
-      "  %.2f s, %.1f items/s, %lld tokens in %lld forward calls; own overhead "
+      "  %.2f s, %.3g items/s, %lld tokens in %lld forward calls; own overhead "
       "%.1f %% of model time; %d threads\n",
       (s.prepare_ns + s.timing.total_ns + s.metrics_ns) * 1e-9, s.items_per_s(),
       static_cast<long long>(s.timing.num_tokens),

@@ -1,9 +1,10 @@
 // libFuzzer entry point for one harness: CMake compiles this file once per harness with
-// CRATIO_FUZZ_ENTRY naming a function of fuzz_targets.h.
+// CRATIO_FUZZ_ENTRY naming a function of fuzz_targets.h or fuzz_targets_eval.h.
 #include <cstddef>
 #include <cstdint>
 
 #include "fuzz_targets.h"
+#include "fuzz_targets_eval.h"
 
 // One empty input before fuzzing starts builds whatever a harness keeps in statics (the
 // encode harness's vocabularies), so that cost is not charged to the first input.

@@ -228,11 +228,42 @@ def cratio_seeds():
     copy_in("gguf", "stories260K.gguf", os.path.join(DATA, "models/stories260K.gguf"))
 
 
+# --- evaluation inputs ----------------------------------------------------------------
+
+def eval_seeds():
+    # Selector byte (see FuzzEvalDatasets) + the first 4 KiB of a real sample, or text.
+    samples = [(0, "eval/mmlu/dev/abstract_algebra_dev.csv"), (1, "eval/mmlu/dev/anatomy_dev.csv"),
+               (2, "eval/arc/ARC-Easy-Dev.jsonl"), (2, "eval/gsm8k/test.jsonl"),
+               (5, "eval/wikitext-2/test.txt"), (6, "eval/tinystories/tinystories_sample.txt")]
+    for i, (sel, rel) in enumerate(samples):
+        full = os.path.join(DATA, rel)
+        if os.path.isfile(full):
+            with open(full, "rb") as f:
+                put("eval_datasets", f"real{i}", bytes([sel]) + f.read(4096))
+    put("eval_datasets", "csv", b"\x00" + b'q,"a, b","c ""d""",A\n"multi\nline",x,y,B\n')
+    put("eval_datasets", "hellaswag6", b"\x03" + b"ctx\nending a\nending b\nending c\nending d\n2\n")
+    put("eval_datasets", "hellaswag_jsonl",
+        b"\x04" + b'{"ctx": "A man", "endings": ["a", "b", "c", "d"], "label": 1}\n')
+    put("eval_datasets", "template", b"\x07" + b"{subject}: {question} {{x}} Answer: {answer}")
+    # The built-in task specs, from the source.
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "eval", "tasks",
+                       "builtin_tasks.cc")
+    if os.path.isfile(src):
+        import re
+        with open(src, encoding="utf-8") as f:
+            for i, m in enumerate(re.findall(r'R"json\((.*?)\)json"', f.read(), re.S)):
+                put("task_spec", f"builtin{i}.json", m.encode())
+    put("task_spec", "minimal.json", json.dumps({
+        "name": "t", "format": "jsonl", "data": "x.jsonl", "prompt": "{question}",
+        "choices": ["A", "B"], "gold_field": "answer", "scorer": "multiple_choice"}).encode())
+
+
 gguf_seeds()
 safetensors_seeds()
 llama2c_seeds()
 tokenizer_json_seeds()
 encode_seeds()
 cratio_seeds()
+eval_seeds()
 for h in sorted(os.listdir(OUT)):
     print(f"seeds {h}: {len(os.listdir(os.path.join(OUT, h)))} files")

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "../fuzz/fuzz_targets.h"
+#include "../fuzz/fuzz_targets_eval.h"
 #include "testing/run_cli.h"
 
 namespace cratio {
@@ -24,6 +25,8 @@ const std::map<std::string, Entry>& Harnesses() {
       {"llama2c_tokenizer", &fuzz::FuzzLlama2cTokenizer},
       {"tokenizer_json", &fuzz::FuzzTokenizerJson},
       {"tokenizer_encode", &fuzz::FuzzTokenizerEncode},
+      {"eval_datasets", &fuzz::FuzzEvalDatasets},
+      {"task_spec", &fuzz::FuzzTaskSpec},
   };
   return m;
 }

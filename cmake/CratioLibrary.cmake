@@ -1,6 +1,6 @@
 # cratio_library(<layer> DEPS <targets...>)
 # Builds src/<layer>/ (recursively, minus *_test.cc) into the static library
-# cratio_<layer>. Files under an `avx2/` or `avx512/` folder get that ISA's flags;
+# cratio_<layer>. Files under an `avx2/`, `avx512/` or `sha/` folder get that ISA's flags;
 # nothing else is compiled with ISA flags, so only kernels can hold intrinsics. Files
 # named quant_search.cc are compiled without FMA contraction (bit-exact twins).
 # Unit tests (*_test.cc) in the folder become one executable cratio_<layer>_test.
@@ -26,6 +26,8 @@ function(cratio_library layer)
       set(isa_flags "-mavx512f;-mavx512bw;-mavx512dq;-mavx512vl;-mavx512vnni;-mavx512bf16;-mavx2;-mfma;-mf16c;-mbmi2")
     elseif(f MATCHES "/avx2/")
       set(isa_flags "-mavx2;-mfma;-mf16c;-mbmi2")
+    elseif(f MATCHES "/sha/")
+      set(isa_flags "-msha;-msse4.1;-mssse3")
     endif()
     # The quantizers' scale searches and their SIMD twins must round identically (files
     # must not depend on the ISA), so no a * b + c may become one fused multiply-add there.

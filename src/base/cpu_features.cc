@@ -31,6 +31,7 @@ CpuFeatures Detect() {
   const bool avx = c & (1u << 28);
   f.fma = c & (1u << 12);
   f.f16c = c & (1u << 29);
+  const bool ssse3_sse41 = (c & (1u << 9)) && (c & (1u << 19));
   uint64_t xcr0 = osxsave ? Xgetbv() : 0;
   const bool os_avx = (xcr0 & 0x6) == 0x6;
   const bool os_avx512 = (xcr0 & 0xe6) == 0xe6;
@@ -39,6 +40,7 @@ CpuFeatures Detect() {
   }
   if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
     f.avx2 = os_avx && (b & (1u << 5));
+    f.sha = ssse3_sse41 && (b & (1u << 29));
     if (os_avx512) {
       f.avx512f = b & (1u << 16);
       f.avx512dq = b & (1u << 17);
@@ -83,6 +85,7 @@ std::string CpuFeatures::ToString() const {
   add(avx512vnni, "avx512vnni");
   add(avx512bf16, "avx512bf16");
   add(avxvnni, "avxvnni");
+  add(sha, "sha");
   return s;
 }
 

@@ -17,6 +17,7 @@ struct CpuFeatures {
   bool avx512vnni = false;
   bool avx512bf16 = false;
   bool avxvnni = false;
+  bool sha = false;  // SHA extensions (with the SSSE3 / SSE4.1 they need)
   std::string model_name;  // e.g. "Intel(R) Xeon(R) Processor"
 
   // All AVX2 + FMA + F16C.

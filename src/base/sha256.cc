@@ -2,6 +2,7 @@
 #include "base/sha256.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <vector>
@@ -26,13 +27,7 @@ constexpr std::array<uint32_t, 64> kRoundConstants = {
 
 inline uint32_t Rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
-}  // namespace
-
-Sha256::Sha256()
-    : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c,
-             0x1f83d9ab, 0x5be0cd19} {}
-
-void Sha256::Compress(const uint8_t* block) {
+void CompressOne(uint32_t* state, const uint8_t* block) {
   uint32_t w[64];
   for (int i = 0; i < 16; ++i) {
     w[i] = (uint32_t{block[4 * i]} << 24) | (uint32_t{block[4 * i + 1]} << 16) |
@@ -43,8 +38,8 @@ void Sha256::Compress(const uint8_t* block) {
     const uint32_t s1 = Rotr(w[i - 2], 17) ^ Rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
     w[i] = w[i - 16] + s0 + w[i - 7] + s1;
   }
-  uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
-  uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
+  uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+  uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
   for (int i = 0; i < 64; ++i) {
     const uint32_t s1 = Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25);
     const uint32_t ch = (e & f) ^ (~e & g);
@@ -61,9 +56,34 @@ void Sha256::Compress(const uint8_t* block) {
     b = a;
     a = t1 + t2;
   }
-  state_[0] += a, state_[1] += b, state_[2] += c, state_[3] += d;
-  state_[4] += e, state_[5] += f, state_[6] += g, state_[7] += h;
+  state[0] += a, state[1] += b, state[2] += c, state[3] += d;
+  state[4] += e, state[5] += f, state[6] += g, state[7] += h;
 }
+
+std::atomic<Sha256BlockFn> g_block_fn{nullptr};
+
+void Blocks(uint32_t* state, const uint8_t* data, size_t num_blocks) {
+  const Sha256BlockFn fast = g_block_fn.load(std::memory_order_acquire);
+  if (fast != nullptr) {
+    fast(state, data, num_blocks);
+  } else {
+    Sha256BlocksPortable(state, data, num_blocks);
+  }
+}
+
+}  // namespace
+
+void Sha256BlocksPortable(uint32_t state[8], const uint8_t* data, size_t num_blocks) {
+  for (size_t i = 0; i < num_blocks; ++i) CompressOne(state, data + 64 * i);
+}
+
+void SetSha256BlockFn(Sha256BlockFn fn) { g_block_fn.store(fn, std::memory_order_release); }
+
+const std::array<uint32_t, 64>& Sha256RoundConstants() { return kRoundConstants; }
+
+Sha256::Sha256()
+    : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c,
+             0x1f83d9ab, 0x5be0cd19} {}
 
 void Sha256::Update(const void* data, size_t size) {
   const auto* p = static_cast<const uint8_t*>(data);
@@ -75,10 +95,13 @@ void Sha256::Update(const void* data, size_t size) {
     p += take;
     size -= take;
     if (buffer_len_ < 64) return;
-    Compress(buffer_.data());
+    Blocks(state_.data(), buffer_.data(), 1);
     buffer_len_ = 0;
   }
-  for (; size >= 64; p += 64, size -= 64) Compress(p);
+  const size_t whole = size / 64;
+  Blocks(state_.data(), p, whole);
+  p += whole * 64;
+  size -= whole * 64;
   std::memcpy(buffer_.data(), p, size);
   buffer_len_ = size;
 }

@@ -100,14 +100,15 @@ Result<CompressResult> CompressModel(const std::string& in_path, const std::stri
   }
 
   CRATIO_ASSIGN_OR_RETURN(ModelFile model, ReadModelFile(in_path));
+  // Choosing the kernel table installs its SIMD scale searches into the quantizers and the
+  // SHA-NI hash; both are bit-identical to the portable code (tested), so this changes
+  // speed, never bytes.
+  GetKernelTable();
   // The fingerprint of the source is computed alongside the work (it reads the whole file).
   std::future<Result<std::string>> source_sha =
       std::async(std::launch::async, [in_path] { return HashSource(in_path); });
 
   ThreadPool pool(options.num_threads);
-  // Choosing the kernel table installs its SIMD scale searches into the quantizers; they
-  // are bit-identical to the scalar ones (tested), so this changes speed, never bytes.
-  GetKernelTable();
   CompressResult result;
   CompressionReport& report = result.report;
   report.bytes_before = model.TotalTensorBytes();

@@ -5,7 +5,9 @@
 #include <string>
 
 #include "base/cpu_features.h"
+#include "base/sha256.h"
 #include "kernels/isa_tables.h"
+#include "kernels/sha/sha256_ni.h"
 
 namespace cratio {
 namespace {
@@ -117,6 +119,9 @@ const KernelTable& GetKernelTable() {
   static const KernelTable& table = []() -> const KernelTable& {
     const KernelTable& chosen = BuildTable(GetChoice().isa);
     quant::SetSearchKernels(&chosen.quant_search);
+    if (chosen.isa != Isa::kRef && GetCpuFeatures().sha) {
+      SetSha256BlockFn(kernels::Sha256BlocksShaNi);
+    }
     return chosen;
   }();
   return table;

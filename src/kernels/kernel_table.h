@@ -89,7 +89,8 @@ Result<const KernelTable*> KernelTableFor(Isa isa);
 
 // The process-wide table, chosen on first use: CRATIO_ISA=ref|avx2|avx512 when set and
 // available, otherwise the best ISA the CPU has; choosing it also installs its
-// quant_search entries for numeric's quantizers. Never fails; callers that want to
+// quant_search entries for numeric's quantizers and, unless the ISA is ref, the SHA-NI
+// block function for base's SHA-256 where the CPU has it. Never fails; callers that want to
 // report a refused CRATIO_ISA use IsaOverrideStatus().
 const KernelTable& GetKernelTable();
 

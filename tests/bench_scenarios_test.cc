@@ -28,10 +28,13 @@ std::string MakeTiny(const std::string& dir, const std::string& dtype) {
   return path;
 }
 
-// Common flags: one thread, a small bandwidth buffer, fixed 4 timed rounds per point.
-std::vector<std::string> Args(const std::string& model, std::vector<std::string> more) {
+// Common flags: one thread, a small bandwidth buffer, a fixed number of timed rounds per
+// point.
+std::vector<std::string> Args(const std::string& model, std::vector<std::string> more,
+                              int rounds = 4) {
+  const std::string n = std::to_string(rounds);
   std::vector<std::string> a = {"bench",       model, "-t",          "1", "--bandwidth-mib", "16",
-                                "--min-iters", "4",   "--max-iters", "4", "--no-hash"};
+                                "--min-iters", n,     "--max-iters", n,   "--no-hash"};
   a.insert(a.end(), more.begin(), more.end());
   return a;
 }
@@ -181,16 +184,17 @@ TEST(BenchScenarios, BaseComparisonGivesSpeedupsWithIntervals) {
   const std::string dir = testing::TempDir();
   const std::string variant = MakeTiny(dir, "q8_0");
   const std::string base = MakeTiny(dir, "f32");
-  const json j =
-      RunJson(Args(variant, {"--base", base, "--scenario", "single,batch", "--prompt-lens", "8",
-                             "--gen-lens", "3", "--batch-sizes", "2"}));
+  const json j = RunJson(Args(variant,
+                              {"--base", base, "--scenario", "single,batch", "--prompt-lens", "8",
+                               "--gen-lens", "3", "--batch-sizes", "2"},
+                              /*rounds=*/6));  // >= 5 pairs: enough for a verdict
   ASSERT_FALSE(j.empty());
   ASSERT_EQ(j["models"].size(), 2u);
   EXPECT_EQ(j["models"][1]["role"].get<std::string>(), "base");
   EXPECT_EQ(j["models"][0]["main_dtype"].get<std::string>(), "q8_0");
   EXPECT_TRUE(j["slower_points"].is_array());
   const json& single = j["scenarios"]["single"]["points"][0];
-  ExpectSummary(single["base"]["e2e_ms"], 4, "base e2e");
+  ExpectSummary(single["base"]["e2e_ms"], 6, "base e2e");
   for (const char* m : {"ttft", "e2e", "tpot"}) {
     const json& s = single["speedup"][m];
     EXPECT_TRUE(PositiveFinite(s["ratio"])) << m;
@@ -205,6 +209,21 @@ TEST(BenchScenarios, BaseComparisonGivesSpeedupsWithIntervals) {
   const json& batch = j["scenarios"]["batch"]["points"][0];
   EXPECT_TRUE(PositiveFinite(batch["speedup"]["batch_time"]["ratio"]));
   EXPECT_TRUE(batch["slower_than_base"].is_array());
+}
+
+TEST(BenchScenarios, TooFewRoundsGiveNoVerdict) {
+  const std::string dir = testing::TempDir();
+  const std::string variant = MakeTiny(dir, "q8_0");
+  const std::string base = MakeTiny(dir, "f32");
+  // 4 rounds < 5: the bootstrap interval of so few pairs is not evidence either way.
+  const json j = RunJson(Args(
+      variant, {"--base", base, "--scenario", "single", "--prompt-lens", "8", "--gen-lens", "3"}));
+  ASSERT_FALSE(j.empty());
+  const json& sp = j["scenarios"]["single"]["points"][0]["speedup"];
+  for (const char* m : {"ttft", "e2e", "tpot"}) {
+    EXPECT_EQ(sp[m]["verdict"].get<std::string>(), "insufficient_data") << m;
+  }
+  EXPECT_TRUE(j["slower_points"].empty());
 }
 
 TEST(BenchScenarios, AllScenariosPrintTables) {

@@ -24,9 +24,10 @@ std::string P(const SampleSummary& s, const QuantileEstimate SampleSummary::*q) 
 std::string Speedup(const std::string& name, const RatioEstimate& r) {
   const SpeedupVerdict v = Classify(r);
   return fmt::format("{} {:.3f}x [{:.3f}, {:.3f}]{}", name, r.ratio, r.ci_low, r.ci_high,
-                     v == SpeedupVerdict::kSlower   ? " SLOWER"
-                     : v == SpeedupVerdict::kFaster ? " faster"
-                                                    : " ~");
+                     v == SpeedupVerdict::kSlower             ? " SLOWER"
+                     : v == SpeedupVerdict::kFaster           ? " faster"
+                     : v == SpeedupVerdict::kInsufficientData ? " (too few rounds)"
+                                                              : " ~");
 }
 
 std::string Energy(const std::optional<double>& j, int64_t tokens) {

@@ -30,6 +30,7 @@ Result<RatioEstimate> BootstrapMedianRatio(const std::vector<double>& numerator,
   r.confidence = options.confidence;
   r.num_resamples = options.num_resamples;
   r.paired = options.paired && numerator.size() == denominator.size();
+  r.num_samples = static_cast<int64_t>(std::min(numerator.size(), denominator.size()));
 
   std::mt19937_64 rng(options.seed);
   const size_t nn = numerator.size(), nd = denominator.size();
@@ -58,6 +59,7 @@ Result<RatioEstimate> BootstrapMedianRatio(const std::vector<double>& numerator,
 }
 
 SpeedupVerdict Classify(const RatioEstimate& speedup) {
+  if (speedup.num_samples < kMinSamplesForVerdict) return SpeedupVerdict::kInsufficientData;
   if (speedup.ci_high < 1.0) return SpeedupVerdict::kSlower;
   if (speedup.ci_low > 1.0) return SpeedupVerdict::kFaster;
   return SpeedupVerdict::kNoDifference;
@@ -71,6 +73,8 @@ const char* VerdictName(SpeedupVerdict v) {
       return "no_difference";
     case SpeedupVerdict::kFaster:
       return "faster";
+    case SpeedupVerdict::kInsufficientData:
+      return "insufficient_data";
   }
   return "?";
 }

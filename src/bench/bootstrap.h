@@ -25,8 +25,13 @@ struct RatioEstimate {
   double ci_high = 0.0;
   double confidence = 0.0;
   int num_resamples = 0;
-  bool paired = false;  // true when pairs were resampled together
+  bool paired = false;      // true when pairs were resampled together
+  int64_t num_samples = 0;  // the smaller of the two series' lengths
 };
+
+// Fewer samples than this per series give no verdict: a bootstrap of 1 to 4 values has a
+// degenerate interval (one pair resampled is always the same ratio).
+inline constexpr int64_t kMinSamplesForVerdict = 5;
 
 // median(numerator) / median(denominator). For a speedup pass (base time, variant time)
 // or (variant rate, base rate): > 1 means the variant is faster. InvalidInput when a
@@ -36,10 +41,12 @@ Result<RatioEstimate> BootstrapMedianRatio(const std::vector<double>& numerator,
                                            const BootstrapOptions& options = {});
 
 // How a speedup compares with 1 at its confidence level.
-enum class SpeedupVerdict { kSlower, kNoDifference, kFaster };
-// kSlower when the whole interval is below 1, kFaster when it is above 1.
+enum class SpeedupVerdict { kSlower, kNoDifference, kFaster, kInsufficientData };
+// kSlower when the whole interval is below 1, kFaster when it is above 1; kInsufficientData
+// below kMinSamplesForVerdict samples.
 SpeedupVerdict Classify(const RatioEstimate& speedup);
-const char* VerdictName(SpeedupVerdict v);  // "slower", "no_difference", "faster"
+// "slower", "no_difference", "faster", "insufficient_data".
+const char* VerdictName(SpeedupVerdict v);
 
 // Indices of the grid points whose speedup interval lies entirely below 1.
 std::vector<size_t> SlowerPoints(const std::vector<RatioEstimate>& speedups);

@@ -112,15 +112,27 @@ TEST(BootstrapMedianRatio, RejectsEmptyAndNonPositiveSeries) {
 
 TEST(SlowerPoints, FlagsOnlyIntervalsEntirelyBelowOne) {
   const std::vector<RatioEstimate> grid = {
-      {.ratio = 2.0, .ci_low = 1.8, .ci_high = 2.2},    // faster
-      {.ratio = 1.0, .ci_low = 0.9, .ci_high = 1.1},    // no difference
-      {.ratio = 0.7, .ci_low = 0.6, .ci_high = 0.8},    // slower
-      {.ratio = 0.95, .ci_low = 0.85, .ci_high = 1.0},  // touches 1: not flagged
+      {.ratio = 2.0, .ci_low = 1.8, .ci_high = 2.2, .num_samples = 20},    // faster
+      {.ratio = 1.0, .ci_low = 0.9, .ci_high = 1.1, .num_samples = 20},    // no difference
+      {.ratio = 0.7, .ci_low = 0.6, .ci_high = 0.8, .num_samples = 20},    // slower
+      {.ratio = 0.95, .ci_low = 0.85, .ci_high = 1.0, .num_samples = 20},  // touches 1
+      {.ratio = 0.5, .ci_low = 0.5, .ci_high = 0.5, .num_samples = 4},     // too few
   };
   EXPECT_EQ(SlowerPoints(grid), (std::vector<size_t>{2}));
   EXPECT_EQ(Classify(grid[0]), SpeedupVerdict::kFaster);
   EXPECT_EQ(Classify(grid[1]), SpeedupVerdict::kNoDifference);
   EXPECT_STREQ(VerdictName(Classify(grid[2])), "slower");
+  EXPECT_EQ(Classify(grid[4]), SpeedupVerdict::kInsufficientData);
+}
+
+TEST(BootstrapMedianRatio, OneRoundGivesNoVerdict) {
+  // One pair resampled is always the same pair: the interval collapses to the point, so
+  // it must not count as evidence either way.
+  const auto r = BootstrapMedianRatio({2.0}, {1.0});
+  ASSERT_TRUE(r.ok());
+  EXPECT_DOUBLE_EQ(r->ci_low, r->ci_high);
+  EXPECT_EQ(r->num_samples, 1);
+  EXPECT_EQ(Classify(*r), SpeedupVerdict::kInsufficientData);
 }
 
 TEST(SlowerPoints, FindsTheSlowRegionOfAMeasuredGrid) {

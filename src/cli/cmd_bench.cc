@@ -400,6 +400,23 @@ Status RunScenarios(const BenchArgs& args) {
   rep.rule.ci_target = args.ci_target;
   rep.rule.confidence = args.confidence;
 
+  // Memory first, while this process is small: a child started by posix_spawn (vfork)
+  // inherits this process's RSS high-water mark into its ru_maxrss.
+  const int64_t p0 = prompts.front().hi, g0 = gens.front().hi;
+  const int64_t max_b = *std::max_element(batch_sizes.begin(), batch_sizes.end());
+  if (has("memory")) {
+    for (const std::string& path : paths) {
+      MemoryOptions mo;
+      mo.n_ctx = p0 + g0 - 1;
+      mo.n_seq = has("batch") ? max_b : 1;
+      mo.prompt_tokens = p0;
+      mo.gen_tokens = g0;
+      mo.threads = args.threads;
+      CRATIO_ASSIGN_OR_RETURN(MemoryReport r, MeasureMemoryInChild(path, mo));
+      rep.memory.push_back(r);
+    }
+  }
+
   // Load and describe the models; their per-token work sets the roofline.
   std::vector<Loaded> models;
   ordered_json models_json = ordered_json::array();
@@ -414,33 +431,19 @@ Status RunScenarios(const BenchArgs& args) {
     rep.models.push_back({i == 0 ? "variant" : "base", paths[i], l.work});
     models.push_back(std::move(l));
   }
-  const int64_t p0 = prompts.front().hi, g0 = gens.front().hi;
-  const int64_t max_b = *std::max_element(batch_sizes.begin(), batch_sizes.end());
 
-  // Memory and cold starts first, with the models released: a file this process maps
-  // cannot be dropped from the page cache.
-  if (has("memory") || has("cold")) {
+  // Cold starts with the models released: a file this process maps cannot be dropped from
+  // the page cache.
+  if (has("cold")) {
     models.clear();
     ThreadPool pool(args.threads);
+    ColdWarmOptions co;
+    co.num_reps = args.cold_reps;
+    co.prompt_tokens = std::min<int64_t>(p0, 64);
+    co.n_ctx = co.prompt_tokens;
     for (const std::string& path : paths) {
-      if (has("memory")) {
-        MemoryOptions mo;
-        mo.n_ctx = p0 + g0 - 1;
-        mo.n_seq = has("batch") ? max_b : 1;
-        mo.prompt_tokens = p0;
-        mo.gen_tokens = g0;
-        mo.threads = args.threads;
-        CRATIO_ASSIGN_OR_RETURN(MemoryReport r, MeasureMemoryInChild(path, mo));
-        rep.memory.push_back(r);
-      }
-      if (has("cold")) {
-        ColdWarmOptions co;
-        co.num_reps = args.cold_reps;
-        co.prompt_tokens = std::min<int64_t>(p0, 64);
-        co.n_ctx = co.prompt_tokens;
-        CRATIO_ASSIGN_OR_RETURN(ColdWarmResult r, MeasureColdWarm(path, pool, co));
-        rep.cold.push_back(std::move(r));
-      }
+      CRATIO_ASSIGN_OR_RETURN(ColdWarmResult r, MeasureColdWarm(path, pool, co));
+      rep.cold.push_back(std::move(r));
     }
     for (const std::string& path : paths) {
       Loaded l;

@@ -61,6 +61,7 @@ ordered_json ModelJson(const ModelScore& s) {
   ordered_json metrics = ordered_json::array();
   for (const MetricValue& m : s.metrics) metrics.push_back(MetricJson(m));
   j["metrics"] = metrics;
+  j["truncated_items"] = s.num_truncated_items;
   j["threads"] = s.num_threads;
   j["n_seq"] = s.n_seq;
   j["n_ctx"] = s.n_ctx;
@@ -135,6 +136,10 @@ void PrintModel(const ModelScore& s) {
       static_cast<long long>(s.timing.num_tokens),
       static_cast<long long>(s.timing.num_forward_calls), 100.0 * s.overhead_fraction(),
       s.num_threads);
+  if (s.num_truncated_items > 0) {
+    std::printf("  %lld prompts were cut from the front to fit the model's context\n",
+                static_cast<long long>(s.num_truncated_items));
+  }
 }
 
 void PrintComparison(const ScoreComparison& c) {

@@ -21,6 +21,7 @@ nlohmann::ordered_json ItemResultJson(const ItemResult& item, ScorerKind scorer,
       j["pred_norm"] = item.pred_norm;
       j["gold"] = item.gold;
       j["correct"] = item.correct;
+      if (item.num_truncated_tokens > 0) j["truncated_tokens"] = item.num_truncated_tokens;
       break;
     case ScorerKind::kGeneration:
       j["generated"] = item.generated;

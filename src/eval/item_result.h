@@ -35,6 +35,10 @@ struct ItemResult {
   // Correctness under the task's primary metric (1/0), for flips and McNemar; -1 when
   // the metric is not per-item binary.
   int32_t correct = -1;
+
+  // Prompt tokens dropped from the front so the item fits the model's context (the most
+  // over its choices; 0 when nothing was cut), as lm-evaluation-harness truncates.
+  int64_t num_truncated_tokens = 0;
 };
 
 }  // namespace cratio

@@ -124,7 +124,7 @@ Result<ModelScore> ScoreModel(const LoadedModel& model, const std::string& model
     case ScorerKind::kClassification: {
       const int64_t t0 = NowNs();
       CRATIO_ASSIGN_OR_RETURN(std::vector<PreparedChoiceItem> prepared,
-                              PrepareChoiceItems(tok, items));
+                              PrepareChoiceItems(tok, items, model.config.context_length - 1));
       out.prepare_ns = NowNs() - t0;
       int64_t longest = 0, most_choices = 1;
       for (size_t i = 0; i < prepared.size(); ++i) {
@@ -189,6 +189,7 @@ Result<ModelScore> ScoreModel(const LoadedModel& model, const std::string& model
       break;
     }
   }
+  for (const ItemResult& r : out.items) out.num_truncated_items += r.num_truncated_tokens > 0;
   out.num_threads = session->num_threads();
   out.n_seq = session->n_seq();
   out.n_ctx = session->n_ctx();

@@ -37,6 +37,7 @@ struct ModelScore {
   std::vector<ItemResult> items;     // items[i] is task.items[i]
   std::vector<MetricValue> metrics;  // the task's metrics, in the spec's order
   int64_t vocab_size = 0;
+  int64_t num_truncated_items = 0;   // prompts cut from the front to fit the context
   int num_threads = 0;
   int64_t n_seq = 0;
   int64_t n_ctx = 0;

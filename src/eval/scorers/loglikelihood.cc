@@ -64,7 +64,8 @@ int64_t PreparedChoiceItem::max_len() const {
 }
 
 Result<std::vector<PreparedChoiceItem>> PrepareChoiceItems(const Tokenizer& tokenizer,
-                                                           const std::vector<TaskItem>& items) {
+                                                           const std::vector<TaskItem>& items,
+                                                           int64_t max_positions) {
   std::vector<PreparedChoiceItem> out;
   out.reserve(items.size());
   for (const TaskItem& item : items) {
@@ -89,6 +90,17 @@ Result<std::vector<PreparedChoiceItem>> PrepareChoiceItems(const Tokenizer& toke
             item.id);
       }
       c.num_bytes = static_cast<int64_t>(moved.size() + choice.size());
+      const int64_t excess = static_cast<int64_t>(c.whole.size()) - 1 - max_positions;
+      if (max_positions > 0 && excess > 0) {
+        if (c.context_len - excess < 1) {
+          return InvalidInput("item {}: the choice alone is {} tokens, the context holds {}",
+                              item.id, static_cast<int64_t>(c.whole.size()) - c.context_len,
+                              max_positions);
+        }
+        c.whole.erase(c.whole.begin(), c.whole.begin() + excess);
+        c.context_len -= excess;
+        c.num_truncated = excess;
+      }
       p.choices.push_back(std::move(c));
     }
     out.push_back(std::move(p));
@@ -117,6 +129,7 @@ Result<std::vector<ItemResult>> ScoreChoiceItems(Session& session,
     for (const ChoiceTokens& c : prepared[i].choices) {
       r.choice_num_tokens.push_back(static_cast<int64_t>(c.whole.size()) - c.context_len);
       r.choice_num_bytes.push_back(c.num_bytes);
+      r.num_truncated_tokens = std::max(r.num_truncated_tokens, c.num_truncated);
       if (static_cast<int64_t>(c.whole.size()) > session.n_ctx()) {
         return InvalidInput("item {}: prompt and choice are {} tokens, the context holds {}",
                             items[i].id, c.whole.size(), session.n_ctx());

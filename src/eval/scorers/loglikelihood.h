@@ -29,9 +29,10 @@ namespace cratio {
 
 // One item, tokenized.
 struct ChoiceTokens {
-  std::vector<int32_t> whole;  // prompt + choice, BOS included
+  std::vector<int32_t> whole;  // prompt + choice, BOS included (unless truncated)
   int64_t context_len = 0;     // tokens of `whole` before the continuation (>= 1)
   int64_t num_bytes = 0;       // UTF-8 bytes of the choice text as scored
+  int64_t num_truncated = 0;   // prompt tokens dropped from the front (see max_positions)
 };
 struct PreparedChoiceItem {
   std::vector<ChoiceTokens> choices;
@@ -40,8 +41,12 @@ struct PreparedChoiceItem {
 
 // InvalidInput names the item when the tokenizer rejects its text or the prompt is empty
 // and the tokenizer adds no BOS (the first continuation token would have no context).
+// `max_positions` > 0: a choice whose run (whole minus its last token) is longer keeps
+// only its last max_positions + 1 tokens, dropping prompt tokens from the front as
+// lm-evaluation-harness does; InvalidInput when the continuation alone does not fit.
 Result<std::vector<PreparedChoiceItem>> PrepareChoiceItems(const Tokenizer& tokenizer,
-                                                           const std::vector<TaskItem>& items);
+                                                           const std::vector<TaskItem>& items,
+                                                           int64_t max_positions = 0);
 
 struct LoglikelihoodOptions {
   bool share_prefix = true;  // false: every choice runs its whole sequence (for tests)

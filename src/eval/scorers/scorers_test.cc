@@ -162,6 +162,33 @@ TEST(LoglikelihoodScorer, SharingRunsFewerTokens) {
   EXPECT_GT(shared.model_ns, 0);
 }
 
+TEST(LoglikelihoodScorer, LongPromptsLoseTokensFromTheFront) {
+  CRATIO_REQUIRE_DATA_FILE(kModel);
+  auto m = LoadStories();
+  const std::vector<TaskItem> items = StoryItems();
+  auto full = PrepareChoiceItems(*m->tokenizer, items);
+  auto cut = PrepareChoiceItems(*m->tokenizer, items, /*max_positions=*/20);
+  ASSERT_TRUE(full.ok() && cut.ok());
+  for (size_t i = 0; i < items.size(); ++i) {
+    for (size_t c = 0; c < items[i].choices.size(); ++c) {
+      const ChoiceTokens& f = (*full)[i].choices[c];
+      const ChoiceTokens& t = (*cut)[i].choices[c];
+      // At most 20 positions run, i.e. 21 tokens kept: the last 21 of the full sequence.
+      const int64_t keep = std::min<int64_t>(21, f.whole.size());
+      EXPECT_EQ(t.num_truncated, static_cast<int64_t>(f.whole.size()) - keep);
+      EXPECT_EQ(t.whole, std::vector<int32_t>(f.whole.end() - keep, f.whole.end()));
+      EXPECT_EQ(t.whole.size() - t.context_len, f.whole.size() - f.context_len);
+    }
+  }
+  auto s = MakeSession(*m, 21, 8);
+  auto r = ScoreChoiceItems(*s, items, *cut);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const ChoiceTokens& t = (*cut)[0].choices[1];  // " dog named Max who liked to run"
+  EXPECT_NEAR((*r)[0].choice_logprob[1], TokenByTokenLogProb(*m, t.whole, t.context_len),
+              kLogProbTolerance);
+  EXPECT_GT((*r)[0].num_truncated_tokens, 0);
+}
+
 TEST(RollingPerplexity, EqualsTokenByTokenNllOverHandPlannedWindows) {
   CRATIO_REQUIRE_DATA_FILE(kModel);
   auto m = LoadStories();

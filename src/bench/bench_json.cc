@@ -346,6 +346,7 @@ ordered_json SpeedupJson(const RatioEstimate& r) {
   j["ci_high"] = Finite(r.ci_high);
   j["confidence"] = r.confidence;
   j["paired"] = r.paired;
+  j["num_samples"] = r.num_samples;
   j["verdict"] = VerdictName(Classify(r));
   return j;
 }

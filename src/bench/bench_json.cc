@@ -36,9 +36,11 @@ void Merge(ordered_json& into, const ordered_json& from) {
   for (auto it = from.begin(); it != from.end(); ++it) into[it.key()] = it.value();
 }
 
-// Adds "speedup": {name: …} and returns the names whose interval lies below 1.
-Result<std::vector<std::string>> AddSpeedups(
-    ordered_json& point, const std::vector<std::pair<std::string, RatioEstimate>>& speedups) {
+// Adds "speedup": {name: …} and "slower_than_base" to `point`, and one entry per slower
+// metric to `flags`.
+void AddSpeedups(ordered_json& point, const char* scenario,
+                 const std::vector<std::pair<std::string, RatioEstimate>>& speedups,
+                 std::vector<ordered_json>* flags) {
   std::vector<std::string> slower;
   ordered_json s = ordered_json::object();
   for (const auto& [name, r] : speedups) {
@@ -47,7 +49,16 @@ Result<std::vector<std::string>> AddSpeedups(
   }
   point["speedup"] = s;
   point["slower_than_base"] = slower;
-  return slower;
+  for (const std::string& m : slower) {
+    flags->push_back({{"scenario", scenario}, {"point", point["label"]}, {"metric", m}});
+  }
+}
+
+// "rounds" and "stop_reason" of a measured grid point.
+template <typename Series>
+void AddRounds(ordered_json& j, const Measured<Series>& m) {
+  j["rounds"] = m.num_rounds;
+  j["stop_reason"] = StopReasonName(m.stop);
 }
 
 BootstrapOptions Boot(const BenchReport& rep) {
@@ -66,8 +77,7 @@ Result<ordered_json> SingleJson(const BenchReport& rep, std::vector<ordered_json
     j["prompt_tokens_max"] = p.prompt.hi;
     j["gen_tokens_min"] = p.gen.lo;
     j["gen_tokens_max"] = p.gen.hi;
-    j["rounds"] = p.num_rounds;
-    j["stop_reason"] = StopReasonName(p.stop);
+    AddRounds(j, p);
     j["elapsed_s"] = p.elapsed_s;
     auto model_json = [&](const RequestSeries& s, const BenchModel& m) {
       const RequestStats st = SummarizeRequests(s, rep.rule.confidence);
@@ -99,10 +109,7 @@ Result<ordered_json> SingleJson(const BenchReport& rep, std::vector<ordered_json
       std::vector<std::pair<std::string, RatioEstimate>> list = {{"ttft", sp.ttft},
                                                                  {"e2e", sp.e2e}};
       if (sp.tpot.num_resamples > 0) list.push_back({"tpot", sp.tpot});
-      CRATIO_ASSIGN_OR_RETURN(const auto slower, AddSpeedups(j, list));
-      for (const std::string& m : slower) {
-        flags->push_back({{"scenario", "single"}, {"point", j["label"]}, {"metric", m}});
-      }
+      AddSpeedups(j, "single", list, flags);
     }
     points.push_back(j);
   }
@@ -117,8 +124,7 @@ Result<ordered_json> BatchJson(const BenchReport& rep, std::vector<ordered_json>
     j["batch_size"] = p.batch_size;
     j["prompt_tokens"] = p.prompt_tokens;
     j["gen_tokens"] = p.gen_tokens;
-    j["rounds"] = p.num_rounds;
-    j["stop_reason"] = StopReasonName(p.stop);
+    AddRounds(j, p);
     auto model_json = [&](const BatchSeries& s, const BenchModel& m) {
       ordered_json o;
       const SampleSummary ms = Summarize(s.batch_ms, rep.rule.confidence);
@@ -141,10 +147,7 @@ Result<ordered_json> BatchJson(const BenchReport& rep, std::vector<ordered_json>
       CRATIO_ASSIGN_OR_RETURN(
           const RatioEstimate r,
           BootstrapMedianRatio(p.base->batch_ms, p.variant.batch_ms, Boot(rep)));
-      CRATIO_ASSIGN_OR_RETURN(const auto slower, AddSpeedups(j, {{"batch_time", r}}));
-      for (const std::string& m : slower) {
-        flags->push_back({{"scenario", "batch"}, {"point", j["label"]}, {"metric", m}});
-      }
+      AddSpeedups(j, "batch", {{"batch_time", r}}, flags);
     }
     points.push_back(j);
   }
@@ -158,8 +161,7 @@ Result<ordered_json> LadderJson(const BenchReport& rep, std::vector<ordered_json
     j["label"] = fmt::format("ctx{}", p.context_tokens);
     j["context_tokens"] = p.context_tokens;
     j["decode_tokens"] = p.decode_tokens;
-    j["rounds"] = p.num_rounds;
-    j["stop_reason"] = StopReasonName(p.stop);
+    AddRounds(j, p);
     auto model_json = [&](const LadderSeries& s, const BenchModel& m) {
       ordered_json o;
       const SampleSummary pf = Summarize(s.prefill_tok_per_s, rep.rule.confidence);
@@ -190,10 +192,7 @@ Result<ordered_json> LadderJson(const BenchReport& rep, std::vector<ordered_json
                                                      p.variant.decode_ms_per_token, Boot(rep)));
         list.push_back({"decode", d});
       }
-      CRATIO_ASSIGN_OR_RETURN(const auto slower, AddSpeedups(j, list));
-      for (const std::string& m : slower) {
-        flags->push_back({{"scenario", "ladder"}, {"point", j["label"]}, {"metric", m}});
-      }
+      AddSpeedups(j, "ladder", list, flags);
     }
     points.push_back(j);
   }
@@ -256,10 +255,7 @@ Result<ordered_json> ServerJson(const BenchReport& rep, std::vector<ordered_json
         const RatioEstimate e,
         BootstrapMedianRatio(Field(rep.server[1], &ServedRequest::e2e_ms, false),
                              Field(rep.server[0], &ServedRequest::e2e_ms, false), Boot(rep)));
-    CRATIO_ASSIGN_OR_RETURN(const auto slower, AddSpeedups(point, {{"ttft", t}, {"e2e", e}}));
-    for (const std::string& mname : slower) {
-      flags->push_back({{"scenario", "server"}, {"point", "server"}, {"metric", mname}});
-    }
+    AddSpeedups(point, "server", {{"ttft", t}, {"e2e", e}}, flags);
     j["speedup"] = point["speedup"];
     j["slower_than_base"] = point["slower_than_base"];
   }

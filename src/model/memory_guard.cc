@@ -14,8 +14,12 @@
 namespace cratio {
 namespace {
 
-std::string Gib(uint64_t bytes) {
-  return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / double(uint64_t{1} << 30));
+// "1.50 GiB", "12.3 MiB", "4.0 KiB": the size in the unit that reads best.
+std::string Human(uint64_t bytes) {
+  const double b = static_cast<double>(bytes);
+  if (bytes >= (uint64_t{1} << 30)) return fmt::format("{:.2f} GiB", b / double(uint64_t{1} << 30));
+  if (bytes >= (uint64_t{1} << 20)) return fmt::format("{:.1f} MiB", b / double(uint64_t{1} << 20));
+  return fmt::format("{:.1f} KiB", b / 1024.0);
 }
 
 uint64_t SaturatingMul(uint64_t a, uint64_t b) {
@@ -62,8 +66,8 @@ Status CheckRunMemory(const RunMemory& need, uint64_t max_memory_bytes, std::str
   return ResourceExhausted(
       "{}: needs {} bytes ({}: weights {} + KV cache {} + scratch {} bytes) but --max-memory "
       "allows {} bytes ({}); lower --ctx, use a smaller model or raise --max-memory",
-      what, need.total_bytes, Gib(need.total_bytes), need.weight_bytes, need.kv_cache_bytes,
-      need.scratch_bytes, max_memory_bytes, Gib(max_memory_bytes));
+      what, need.total_bytes, Human(need.total_bytes), need.weight_bytes, need.kv_cache_bytes,
+      need.scratch_bytes, max_memory_bytes, Human(max_memory_bytes));
 }
 
 Status CheckContextLength(const ModelConfig& config, int64_t n_ctx, std::string_view what) {

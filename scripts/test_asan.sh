@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 cmake --preset asan >/dev/null
 # The layers that take untrusted input (files, datasets, tokenizer text) and those under
-# them; CRATIO_ASAN_LAYERS=all builds every unit test (longer than CI's budget on 2 cores).
-layers=${CRATIO_ASAN_LAYERS:-base numeric tensor io tokenizer model eval}
+# Every layer's unit tests by default (the issue asks for the whole unit suite);
+# CRATIO_ASAN_LAYERS="base io ..." limits the run to those layers' tests.
+layers=${CRATIO_ASAN_LAYERS:-all}
 all_units=$(ninja -C build/asan -t targets all | sed -n 's/^\(cratio_[a-z]*_test\): .*/\1/p' |
             grep -v '^cratio_e2e_test$' | sort -u)
 units=$all_units

@@ -24,9 +24,12 @@ TEST(RunChild, MissingProgramIsAnError) {
 }
 
 TEST(ProcStatusBytes, ReadsTheHighWaterMark) {
-  const int64_t hwm = ProcStatusBytes("VmHWM"), rss = ProcStatusBytes("VmRSS");
+  // RSS first: memory may grow between the two reads, and the high-water mark read
+  // afterwards is never below any earlier size.
+  const int64_t rss = ProcStatusBytes("VmRSS");
+  const int64_t hwm = ProcStatusBytes("VmHWM");
   EXPECT_GT(rss, 0);
-  EXPECT_GE(hwm, rss);  // the high-water mark is never below the current size
+  EXPECT_GE(hwm, rss);
   EXPECT_EQ(hwm % 1024, 0);
   EXPECT_EQ(ProcStatusBytes("NoSuchField"), 0);
 }

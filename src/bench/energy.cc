@@ -8,7 +8,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 
 namespace cratio {
 
@@ -45,11 +44,16 @@ EnergyMeter EnergyMeter::Open(const std::string& root) {
         root);
     return m;
   }
-  const std::regex package(R"(intel-rapl:\d+)");
+  // Package domains are "intel-rapl:<digits>"; sub-domains ("intel-rapl:0:1") are skipped.
+  auto is_package = [](std::string_view name) {
+    constexpr std::string_view kPrefix = "intel-rapl:";
+    if (name.size() <= kPrefix.size() || name.substr(0, kPrefix.size()) != kPrefix) return false;
+    const std::string_view digits = name.substr(kPrefix.size());
+    return std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
   std::vector<std::string> dirs;
   for (const auto& e : fs::directory_iterator(root, ec)) {
-    const std::string name = e.path().filename().string();
-    if (std::regex_match(name, package)) dirs.push_back(e.path().string());
+    if (is_package(e.path().filename().string())) dirs.push_back(e.path().string());
   }
   std::sort(dirs.begin(), dirs.end());
   if (dirs.empty()) {

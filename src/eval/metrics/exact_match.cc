@@ -12,15 +12,9 @@ class ExactMatch final : public Metric {
   std::string_view name() const override { return "exact_match"; }
   Result<std::unique_ptr<PreparedMetric>> Prepare(
       std::span<const ItemResult> items) const override {
-    std::vector<double> scores;
-    scores.reserve(items.size());
-    for (const ItemResult& item : items) {
-      if (item.references.empty()) {
-        return InvalidInput("exact_match: item '{}' has no reference answer", item.id);
-      }
-      scores.push_back(ExactMatchScore(PredictionText(item), item.references));
-    }
-    return std::unique_ptr<PreparedMetric>(new MeanPrepared(std::move(scores)));
+    return PrepareReferenceMean(name(), items, [](const ItemResult& item) {
+      return ExactMatchScore(PredictionText(item), item.references);
+    });
   }
 };
 

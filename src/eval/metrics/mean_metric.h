@@ -5,10 +5,14 @@
 
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
+#include "base/status.h"
+#include "eval/item_result.h"
 #include "eval/metrics/metric.h"
 
 namespace cratio {
@@ -29,6 +33,23 @@ class MeanPrepared final : public PreparedMetric {
   std::vector<double> scores_;
   double se_ = 0.0;
 };
+
+// A MeanPrepared of score(item) over items that each carry at least one reference text
+// (exact match, token F1, ROUGE); InvalidInput naming the metric and the item otherwise.
+template <typename ScoreFn>
+Result<std::unique_ptr<PreparedMetric>> PrepareReferenceMean(std::string_view metric,
+                                                            std::span<const ItemResult> items,
+                                                            ScoreFn score) {
+  std::vector<double> scores;
+  scores.reserve(items.size());
+  for (const ItemResult& item : items) {
+    if (item.references.empty()) {
+      return InvalidInput("{}: item '{}' has no reference answer", metric, item.id);
+    }
+    scores.push_back(score(item));
+  }
+  return std::unique_ptr<PreparedMetric>(new MeanPrepared(std::move(scores)));
+}
 
 // transform(Σ w·num_i / Σ w·den_i), e.g. exp(NLL / tokens). The analytic SE is the
 // delta method: |transform'(R)| · SE(R) with SE(R) from RatioOfSums.

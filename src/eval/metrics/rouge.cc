@@ -61,21 +61,15 @@ class Rouge final : public Metric {
   std::string_view name() const override { return name_; }
   Result<std::unique_ptr<PreparedMetric>> Prepare(
       std::span<const ItemResult> items) const override {
-    std::vector<double> scores;
-    scores.reserve(items.size());
-    for (const ItemResult& item : items) {
-      if (item.references.empty()) {
-        return InvalidInput("{}: item '{}' has no reference", name_, item.id);
-      }
+    return PrepareReferenceMean(name_, items, [this](const ItemResult& item) {
       const std::vector<std::string> pred = RougeTokenize(PredictionText(item));
       double best = 0.0;
       for (const std::string& ref_text : item.references) {
         const std::vector<std::string> ref = RougeTokenize(ref_text);
         best = std::max(best, order_ == 0 ? LcsF(pred, ref) : NgramF(pred, ref, order_));
       }
-      scores.push_back(best);
-    }
-    return std::unique_ptr<PreparedMetric>(new MeanPrepared(std::move(scores)));
+      return best;
+    });
   }
 
  private:

@@ -15,15 +15,9 @@ class TokenF1Impl final : public Metric {
   std::string_view name() const override { return "token_f1"; }
   Result<std::unique_ptr<PreparedMetric>> Prepare(
       std::span<const ItemResult> items) const override {
-    std::vector<double> scores;
-    scores.reserve(items.size());
-    for (const ItemResult& item : items) {
-      if (item.references.empty()) {
-        return InvalidInput("token_f1: item '{}' has no reference answer", item.id);
-      }
-      scores.push_back(TokenF1Score(PredictionText(item), item.references));
-    }
-    return std::unique_ptr<PreparedMetric>(new MeanPrepared(std::move(scores)));
+    return PrepareReferenceMean(name(), items, [](const ItemResult& item) {
+      return TokenF1Score(PredictionText(item), item.references);
+    });
   }
 };
 

@@ -7,6 +7,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libfmt-dev libpcre2-dev libsqlite3-dev
   libopenblas-dev liblapacke-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  openmpi-bin libopenmpi-dev
   bzip2 python3
   chromium
 )

@@ -504,6 +504,16 @@ Result<EvalResult> ParseEvalResult(std::string_view json_text, std::string_view 
   return r;
 }
 
+nlohmann::ordered_json VariantResultToJson(const VariantResult& v) { return VariantJson(v); }
+
+Result<VariantResult> VariantResultFromJson(const nlohmann::json& j, std::string_view where) {
+  if (!j.is_object()) return InvalidInput("{}: expected a variant object, found {}", where, j.type_name());
+  Status error;
+  VariantResult v = ReadVariant(In(&j, std::string(where), &error));
+  if (!error.ok()) return error;
+  return v;
+}
+
 std::string RenderJson(const EvalResult& r) { return ToJson(r).dump(2) + "\n"; }
 
 }  // namespace cratio::report

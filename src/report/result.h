@@ -170,6 +170,11 @@ nlohmann::ordered_json ToJson(const EvalResult& r);
 Result<EvalResult> EvalResultFromJson(const nlohmann::json& j);
 // Parses text; `source` (a file name) prefixes parse errors.
 Result<EvalResult> ParseEvalResult(std::string_view json_text, std::string_view source);
+// One variant's part, as it appears in "variants" (checkpoints store variants one by one).
+nlohmann::ordered_json VariantResultToJson(const VariantResult& v);
+// InvalidInput naming `where` and the JSON path on a malformed object.
+Result<VariantResult> VariantResultFromJson(const nlohmann::json& j, std::string_view where);
+
 // Pretty JSON (2-space indent) with a final newline.
 std::string RenderJson(const EvalResult& r);
 

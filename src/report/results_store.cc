@@ -3,9 +3,13 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <filesystem>
+#include <system_error>
 
 #include "base/sha256.h"
 
@@ -78,19 +82,26 @@ std::string NowUtc() {
   return buf;
 }
 
-}  // namespace
-
-Result<ResultsStore> ResultsStore::Open(const std::string& path) {
+// Opens `path` with sqlite3_open_v2 `flags` and a 5 s busy timeout; IoError naming the
+// file when that fails. The caller owns the handle.
+Result<sqlite3*> OpenSqlite(const std::string& path, int flags) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     const std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
     return IoError("results store '{}': cannot open: {}", path, msg);
   }
-  ResultsStore store(db, path);
   sqlite3_busy_timeout(db, 5000);
+  return db;
+}
+
+}  // namespace
+
+Result<ResultsStore> ResultsStore::Open(const std::string& path) {
+  CRATIO_ASSIGN_OR_RETURN(sqlite3* const db,
+                          OpenSqlite(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  ResultsStore store(db, path);
   auto classify = [&](const Status& st) {
     return st.message().find("file is not a database") != std::string::npos
                ? InvalidInput("results store '{}': not a SQLite database", path)
@@ -118,6 +129,36 @@ Result<ResultsStore> ResultsStore::Open(const std::string& path) {
                         path, version, kStoreSchemaVersion);
   }
   CRATIO_RETURN_IF_ERROR(store.Exec("COMMIT"));
+  return store;
+}
+
+Result<ResultsStore> ResultsStore::OpenExisting(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return InvalidInput("results store '{}': no such file (runs are stored by `cratio eval` "
+                        "and `cratio report RESULT.json --db`)",
+                        path);
+  }
+  CRATIO_ASSIGN_OR_RETURN(sqlite3* const db, OpenSqlite(path, SQLITE_OPEN_READONLY));
+  ResultsStore store(db, path);
+  Stmt q(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!q.ok()) {
+    const std::string msg = sqlite3_errmsg(db);
+    if (msg.find("not a database") != std::string::npos) {
+      return InvalidInput("results store '{}': not a SQLite database", path);
+    }
+    if (msg.find("no such table") != std::string::npos) {
+      return InvalidInput("results store '{}': a SQLite database but not a cratio results "
+                          "store (no table 'meta')",
+                          path);
+    }
+    return store.Error("reading the schema version");
+  }
+  const std::string version = q.Step() == SQLITE_ROW ? q.ColText(0) : std::string();
+  if (version != std::to_string(kStoreSchemaVersion)) {
+    return InvalidInput("results store '{}': schema version '{}', this cratio reads version {}",
+                        path, version, kStoreSchemaVersion);
+  }
   return store;
 }
 
@@ -238,6 +279,41 @@ Result<std::vector<StoredVariant>> ResultsStore::VariantHistory(std::string_view
   }
   if (rc != SQLITE_DONE) return Error("reading variant history");
   return out;
+}
+
+Result<std::string> ResultsStore::FindBaseSha256(std::string_view given) {
+  std::string prefix(given);
+  for (char& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool hex = std::all_of(prefix.begin(), prefix.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+  if (!hex || prefix.size() < 4 || prefix.size() > 64) {
+    return InvalidInput("'{}' is not a SHA-256 prefix (expected 4 to 64 hex digits, "
+                        "found {} characters{})",
+                        prefix, prefix.size(), hex ? "" : " with a non-hex one");
+  }
+  Stmt q(db_,
+         "SELECT DISTINCT base_sha256 FROM runs WHERE substr(base_sha256, 1, ?2) = ?1 "
+         "ORDER BY base_sha256");
+  if (!q.ok()) return Error("finding a base model");
+  q.Text(1, prefix);
+  q.Int(2, static_cast<int64_t>(prefix.size()));
+  std::vector<std::string> found;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) found.push_back(q.ColText(0));
+  if (rc != SQLITE_DONE) return Error("finding a base model");
+  if (found.empty()) {
+    return InvalidInput("results store '{}': no stored run has a base model with SHA-256 {}...",
+                        path_, prefix);
+  }
+  if (found.size() > 1) {
+    std::string list;
+    for (const std::string& f : found) list += (list.empty() ? "" : ", ") + f;
+    return InvalidInput("results store '{}': SHA-256 prefix {} matches {} base models ({}); "
+                        "give more digits",
+                        path_, prefix, found.size(), list);
+  }
+  return found[0];
 }
 
 }  // namespace cratio::report

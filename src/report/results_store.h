@@ -49,6 +49,10 @@ class ResultsStore {
   // Opens or creates `path` and its tables. InvalidInput when the file is not a cratio
   // store or has another schema version; IoError when it cannot be opened.
   static Result<ResultsStore> Open(const std::string& path);
+  // Opens an existing store read-only; never creates a file or a table. InvalidInput
+  // when `path` does not exist, is not a SQLite database, is not a cratio store or has
+  // another schema version.
+  static Result<ResultsStore> OpenExisting(const std::string& path);
   ResultsStore(ResultsStore&& o) noexcept;
   ResultsStore& operator=(ResultsStore&&) = delete;
   ResultsStore(const ResultsStore&) = delete;
@@ -63,6 +67,10 @@ class ResultsStore {
   Result<EvalResult> LoadRun(int64_t run_id);
   // Every stored variant of base model `base_sha256`, oldest run first.
   Result<std::vector<StoredVariant>> VariantHistory(std::string_view base_sha256);
+  // The one stored base-model SHA-256 that starts with `prefix` (hex, either case, 4 to 64
+  // digits). InvalidInput when the prefix is malformed, matches no stored base model, or
+  // matches several (the message lists them).
+  Result<std::string> FindBaseSha256(std::string_view prefix);
 
  private:
   ResultsStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}

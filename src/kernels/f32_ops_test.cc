@@ -120,6 +120,40 @@ TEST_P(F32Ops, SiluMulMatchesNaive) {
   }
 }
 
+// Shapes hit every row tile (6 / 3 rows and tails) and column tail (64, 32, 16, 8 and
+// fewer); strides are wider than the rows so a write past n would show in the padding.
+TEST_P(F32Ops, GemmNnMatchesNaiveAndLeavesPaddingUntouched) {
+  struct Shape {
+    int64_t m, n, k;
+  };
+  const Shape shapes[] = {{1, 64, 1}, {7, 64, 37}, {13, 128, 100}, {4, 80, 3},
+                          {2, 7, 5},  {6, 24, 64}, {0, 64, 4},     {5, 64, 0}};
+  for (const Shape& sh : shapes) {
+    const int64_t a_stride = sh.k + 3, b_stride = sh.n + 5, c_stride = sh.n + 2;
+    const auto a = RandomFloats(sh.m * a_stride, 10, 0.0f, 1.0f);
+    const auto b = RandomFloats(sh.k * b_stride + 1, 11);
+    std::vector<float> c(sh.m * c_stride + 1, 7.0f);
+    table().gemm_nn_f32(a.data(), a_stride, b.data(), b_stride, c.data(), c_stride, sh.m, sh.n,
+                        sh.k);
+    for (int64_t i = 0; i < sh.m; ++i) {
+      for (int64_t col = 0; col < c_stride; ++col) {
+        if (col >= sh.n) {
+          EXPECT_EQ(c[i * c_stride + col], 7.0f) << "padding " << i << "," << col;
+          continue;
+        }
+        double want = 0.0, abs_sum = 0.0;
+        for (int64_t j = 0; j < sh.k; ++j) {
+          const double p = static_cast<double>(a[i * a_stride + j]) * b[j * b_stride + col];
+          want += p;
+          abs_sum += std::fabs(p);
+        }
+        EXPECT_NEAR(c[i * c_stride + col], want, kSumRelTol * abs_sum + 1e-30)
+            << "m " << sh.m << " n " << sh.n << " k " << sh.k << " at " << i << "," << col;
+      }
+    }
+  }
+}
+
 TEST_P(F32Ops, F16ToF32IsExactForEveryHalf) {
   std::vector<uint16_t> halves(65536 + 3);
   for (size_t i = 0; i < halves.size(); ++i) halves[i] = static_cast<uint16_t>(i);

@@ -70,6 +70,12 @@ struct KernelTable {
   void (*silu_mul_f32)(float* gate, const float* up, int64_t n) = nullptr;
   // dst[i] = f32(src[i]) for IEEE half src; exact.
   void (*f16_to_f32)(const uint16_t* src, float* dst, int64_t n) = nullptr;
+  // c[i, 0:n] = Σ_{j<k} a[i, j] · b[j, 0:n] for i < m (row i of a at a + i * a_stride, row j
+  // of b at b + j * b_stride, row i of c at c + i * c_stride); overwrites c, which must not
+  // alias a or b. The attention's probabilities · values product (m queries, k keys,
+  // n = head_dim); any m, n, k >= 0.
+  void (*gemm_nn_f32)(const float* a, int64_t a_stride, const float* b, int64_t b_stride,
+                      float* c, int64_t c_stride, int64_t m, int64_t n, int64_t k) = nullptr;
 
   // Batched scale searches for the weight quantizers, bit-identical to numeric's scalar
   // ones; null entries mean the scalar loop. GetKernelTable() installs the chosen table's

@@ -22,7 +22,7 @@ ForwardScratch::ForwardScratch(const ModelWeights& w, int64_t max_tokens, int64_
       round(max_tokens * w.max_q_dim()),     round(max_tokens * w.max_kv_dim()),
       round(max_tokens * w.max_kv_dim()),    round(max_tokens * w.max_q_dim()),
       round(max_tokens * w.max_ffn_dim()),   round(max_tokens * w.max_ffn_dim()),
-      round(max_logit_rows * d),             round(int64_t{num_threads} * w.max_group() * n_ctx),
+      round(max_logit_rows * d),             round(int64_t{num_threads} * AttentionScoreRows(w.max_group()) * n_ctx),
       round(max_tokens * w.config().rope_dim),
   };
   int64_t total = 0;

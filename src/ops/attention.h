@@ -28,14 +28,27 @@ struct AttentionArgs {
   // out[t, h * head_dim + d], row t at out + t * out_stride.
   float* out = nullptr;
   int64_t out_stride = 0;
-  // Scores scratch: [pool threads, num_heads / num_kv_heads, seq_capacity] floats.
+  // Scores scratch: [pool threads, AttentionScoreRows(num_heads / num_kv_heads),
+  // seq_capacity] floats.
   float* scores_scratch = nullptr;
 };
 
+// Query tokens of one sequence at consecutive positions that prefill attends as one block.
+inline constexpr int64_t kAttentionQueryBlock = 32;
+
+// Score rows each pool thread needs in AttentionArgs::scores_scratch for `group` query
+// heads per KV head: one per head of a group (decode) or per token of a block (prefill).
+inline constexpr int64_t AttentionScoreRows(int64_t group) {
+  return group > kAttentionQueryBlock ? group : kAttentionQueryBlock;
+}
+
 // out = softmax(q · Kᵀ / sqrt(head_dim), causal within the token's own sequence) · V, for
-// every token and query head. Work is interleaved over the pool's threads by token and
-// KV-head group (each cached row read once per group) so long and short causal rows
-// balance; allocates nothing.
+// every token and query head. Prefill (runs of consecutive positions of one sequence,
+// >= 4 tokens on average) goes as blocks of up to kAttentionQueryBlock tokens × one head:
+// scores by the f32 gemm kernel, probabilities · V by gemm_nn_f32, so each cached row is
+// read once per block. Otherwise work is per token and KV-head group (each cached row read
+// once per group). Items are interleaved over the pool's threads so long and short causal
+// rows balance; allocates nothing.
 void Attention(OpContext& ctx, const AttentionArgs& args);
 
 }  // namespace cratio

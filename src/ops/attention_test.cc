@@ -35,7 +35,7 @@ void CheckAttention(int64_t hd, int64_t cap, const std::vector<int32_t>& pos,
     SCOPED_TRACE(IsaName(isa));
     ThreadPool pool(num_threads);
     OpContext ctx(&pool, *table);
-    std::vector<float> out(tokens * q_dim, -1.0f), scores(num_threads * 3 * cap);
+    std::vector<float> out(tokens * q_dim, -1.0f), scores(num_threads * AttentionScoreRows(3) * cap);
     AttentionArgs a;
     a.num_tokens = tokens;
     a.num_heads = heads;
@@ -89,6 +89,32 @@ TEST(Attention, MatchesReferenceForGqaAcrossSequencesSingleThreaded) {
 TEST(Attention, MatchesReferenceForGqaAcrossSequencesOnThePool) {
   // 6 tokens x 2 KV heads over 3 threads: items are whole head groups.
   CheckAttention(64, 300, {0, 150, 299, 31, 200, 7}, {0, 2, 2, 1, 0, 2}, 3);
+}
+
+// Prefill: runs of consecutive positions go as query blocks. Sequence 0 from position 0
+// (70 tokens: blocks of 32, 32 and 6), sequence 2 resuming at position 10 (40 tokens), and
+// one stray token of sequence 1 in between (a run of its own).
+std::vector<int32_t> PrefillPositions() {
+  std::vector<int32_t> pos;
+  for (int32_t p = 0; p < 70; ++p) pos.push_back(p);
+  pos.push_back(5);
+  for (int32_t p = 10; p < 50; ++p) pos.push_back(p);
+  return pos;
+}
+std::vector<int32_t> PrefillSeqIds() {
+  std::vector<int32_t> seq(70, 0);
+  seq.push_back(1);
+  seq.insert(seq.end(), 40, 2);
+  return seq;
+}
+
+TEST(Attention, MatchesReferenceForPrefillBlocksOnThePool) {
+  CheckAttention(64, 100, PrefillPositions(), PrefillSeqIds(), 2);
+}
+
+TEST(Attention, MatchesReferenceForPrefillBlocksWithOddHeadDim) {
+  // head_dim 20: column tails in the score and value products; one thread.
+  CheckAttention(20, 80, PrefillPositions(), PrefillSeqIds(), 1);
 }
 
 TEST(Attention, MatchesReferenceForOneTokenSplitBySingleHeads) {

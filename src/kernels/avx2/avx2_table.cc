@@ -28,6 +28,7 @@ void FillAvx2Kernels(KernelTable& table) {
   table.rms_norm_f32 = RmsNormF32Avx2;
   table.silu_mul_f32 = SiluMulF32Avx2;
   table.f16_to_f32 = F16ToF32Avx2;
+  table.gemm_nn_f32 = GemmNnF32Avx2;
 }
 
 }  // namespace cratio::kernels

@@ -70,5 +70,7 @@ void SoftmaxF32Avx512(float* x, int64_t n);
 void RmsNormF32Avx512(const float* x, const float* w, float* out, int64_t n, float eps);
 void SiluMulF32Avx512(float* gate, const float* up, int64_t n);
 void F16ToF32Avx512(const uint16_t* src, float* dst, int64_t n);
+void GemmNnF32Avx512(const float* a, int64_t a_stride, const float* b, int64_t b_stride, float* c,
+                  int64_t c_stride, int64_t m, int64_t n, int64_t k);
 
 }  // namespace cratio::kernels

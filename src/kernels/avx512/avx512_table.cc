@@ -38,6 +38,7 @@ void FillAvx512Kernels(KernelTable& table) {
   table.rms_norm_f32 = RmsNormF32Avx512;
   table.silu_mul_f32 = SiluMulF32Avx512;
   table.f16_to_f32 = F16ToF32Avx512;
+  table.gemm_nn_f32 = GemmNnF32Avx512;
   table.quant_search.affine = AffineScaleSearchBatchAvx512;
   table.quant_search.symmetric = SymmetricScaleSearchBatchAvx512;
 }

@@ -53,6 +53,19 @@ void SiluMulF32Ref(float* gate, const float* up, int64_t n) {
   }
 }
 
+void GemmNnF32Ref(const float* a, int64_t a_stride, const float* b, int64_t b_stride, float* c,
+                  int64_t c_stride, int64_t m, int64_t n, int64_t k) {
+  for (int64_t i = 0; i < m; ++i) {
+    for (int64_t col = 0; col < n; ++col) {
+      double sum = 0.0;
+      for (int64_t j = 0; j < k; ++j) {
+        sum += static_cast<double>(a[i * a_stride + j]) * b[j * b_stride + col];
+      }
+      c[i * c_stride + col] = static_cast<float>(sum);
+    }
+  }
+}
+
 void F16ToF32Ref(const uint16_t* src, float* dst, int64_t n) {
   for (int64_t i = 0; i < n; ++i) dst[i] = F16ToF32(src[i]);
 }

@@ -64,6 +64,8 @@ void SoftmaxF32Ref(float* x, int64_t n);
 void RmsNormF32Ref(const float* x, const float* w, float* out, int64_t n, float eps);
 void SiluMulF32Ref(float* gate, const float* up, int64_t n);
 void F16ToF32Ref(const uint16_t* src, float* dst, int64_t n);
+void GemmNnF32Ref(const float* a, int64_t a_stride, const float* b, int64_t b_stride, float* c,
+                  int64_t c_stride, int64_t m, int64_t n, int64_t k);
 
 // Every entry above, for the reference table and as the SIMD tables' starting point.
 void FillRefKernels(KernelTable& table);

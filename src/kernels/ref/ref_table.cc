@@ -34,6 +34,7 @@ void FillRefKernels(KernelTable& table) {
   table.rms_norm_f32 = RmsNormF32Ref;
   table.silu_mul_f32 = SiluMulF32Ref;
   table.f16_to_f32 = F16ToF32Ref;
+  table.gemm_nn_f32 = GemmNnF32Ref;
 }
 
 }  // namespace cratio::kernels

@@ -140,6 +140,34 @@ constexpr const char* kTinystories = R"json({
   "metrics": ["perplexity", "bits_per_byte"]
 })json";
 
+// The demo task: 48 story openings written for cratio, compiled in (builtin_data.h), so
+// it needs no data directory. Three choices each; slices food, animals, places,
+// feelings, things, time.
+constexpr const char* kDemo = R"json({
+  "name": "demo",
+  "format": "jsonl",
+  "data": "builtin:demo_task.jsonl",
+  "id_field": "id",
+  "slice_field": "slice",
+  "prompt": "{prompt}",
+  "choices_field": "choices",
+  "gold_field": "gold",
+  "target_delimiter": " ",
+  "scorer": "multiple_choice",
+  "metrics": ["accuracy", "acc_norm"]
+})json";
+
+// The demo text (compiled in): rolling perplexity, one document per paragraph.
+constexpr const char* kDemoText = R"json({
+  "name": "demo_text",
+  "format": "text",
+  "data": "builtin:demo",
+  "documents": "\n\n",
+  "prompt": "{text}",
+  "scorer": "perplexity",
+  "metrics": ["perplexity", "bits_per_byte"]
+})json";
+
 const std::pair<const char*, const char*> kBuiltins[] = {
     {"mmlu", kMmlu},
     {"ceval", kCeval},
@@ -148,6 +176,8 @@ const std::pair<const char*, const char*> kBuiltins[] = {
     {"gsm8k", kGsm8k},
     {"wikitext2", kWikitext2},
     {"tinystories", kTinystories},
+    {"demo", kDemo},
+    {"demo_text", kDemoText},
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The built-in tasks, each a TaskSpec over a dataset's original public format. Their
-// data paths are relative to the data root ($CRATIO_DATA), where the public samples live.
+// data paths are relative to the data root ($CRATIO_DATA), where the public samples live,
+// except `demo` and `demo_text`, whose data is compiled in ("builtin:...", builtin_data.h).
 #pragma once
 
 #include <string>

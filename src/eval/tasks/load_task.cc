@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "eval/scorers/answer_extract.h"
+#include "eval/tasks/builtin_data.h"
 #include "eval/tasks/csv_reader.h"
 #include "eval/tasks/hellaswag_reader.h"
 #include "eval/tasks/jsonl_reader.h"
@@ -19,6 +20,7 @@ namespace {
 
 std::string ResolvePath(const std::string& path, const std::string& base_dir) {
   if (path.empty() || fs::path(path).is_absolute() || base_dir.empty()) return path;
+  if (IsBuiltinDataPath(path)) return path;
   return (fs::path(base_dir) / path).string();
 }
 
@@ -43,6 +45,7 @@ struct DataFile {
 
 // A file, or for CSV a directory holding <split>/<subject>_<split>.csv.
 Result<std::vector<DataFile>> ListDataFiles(const TaskSpec& spec, const std::string& data) {
+  if (IsBuiltinDataPath(data)) return std::vector<DataFile>{{data, ""}};
   std::error_code ec;
   if (!fs::is_directory(data, ec)) {
     if (!fs::exists(data, ec)) return IoError("{}: no such file or directory", data);

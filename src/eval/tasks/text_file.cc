@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "eval/tasks/builtin_data.h"
 #include "eval/tasks/strings.h"
 
 namespace cratio {
@@ -48,6 +49,10 @@ Result<std::string> ReadBzip2(const std::string& path) {
 }  // namespace
 
 Result<std::string> ReadTextFile(const std::string& path) {
+  if (IsBuiltinDataPath(path)) {
+    CRATIO_ASSIGN_OR_RETURN(std::string_view bytes, ReadBuiltinData(path));
+    return std::string(bytes);
+  }
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     return IoError("{}: is a directory, not a file", path);

@@ -8,7 +8,8 @@
 
 namespace cratio {
 
-// The file's bytes; a name ending in ".bz2" is decompressed. IoError names the path when
+// The file's bytes; a name ending in ".bz2" is decompressed; "builtin:NAME" is data
+// compiled into the binary (builtin_data.h). IoError names the path when
 // it cannot be read or bzip2 fails (a truncated archive, bzip2 missing).
 Result<std::string> ReadTextFile(const std::string& path);
 

@@ -1,6 +1,6 @@
 # cratio_library(<layer> DEPS <targets...>)
 # Builds src/<layer>/ (recursively, minus *_test.cc) into the static library
-# cratio_<layer>. Files under an `avx2/`, `avx512/` or `sha/` folder get that ISA's flags;
+# cratio_<layer>. Files under an `avx2/`, `avx512/`, `amx/` or `sha/` folder get that ISA's flags;
 # nothing else is compiled with ISA flags, so only kernels can hold intrinsics. Files
 # named quant_search.cc are compiled without FMA contraction (bit-exact twins).
 # Unit tests (*_test.cc) in the folder become one executable cratio_<layer>_test.
@@ -22,7 +22,11 @@ function(cratio_library layer)
       list(APPEND srcs ${f})
     endif()
     set(isa_flags "")
-    if(f MATCHES "/avx512/")
+    if(f MATCHES "/amx/")
+      # AMX tile kernels: the AVX-512 flags plus the tile instructions; used only after a
+      # run-time check of the CPU and of the kernel's permission (kernels/amx_support.h).
+      set(isa_flags "-mavx512f;-mavx512bw;-mavx512dq;-mavx512vl;-mavx512vnni;-mavx512bf16;-mavx2;-mfma;-mf16c;-mbmi2;-mamx-tile;-mamx-bf16;-mamx-int8")
+    elseif(f MATCHES "/avx512/")
       set(isa_flags "-mavx512f;-mavx512bw;-mavx512dq;-mavx512vl;-mavx512vnni;-mavx512bf16;-mavx2;-mfma;-mf16c;-mbmi2")
     elseif(f MATCHES "/avx2/")
       set(isa_flags "-mavx2;-mfma;-mf16c;-mbmi2")

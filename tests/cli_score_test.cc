@@ -179,7 +179,8 @@ TEST(ScoreCli, MalformedDataIsExitTwoNamingFileAndLine) {
 TEST(ScoreCli, ListsTasksAndPrintsSpecs) {
   const auto list = RunCli({"score", "--list-tasks"});
   EXPECT_EQ(list.exit_code, 0) << Describe(list);
-  EXPECT_EQ(list.out, "mmlu\nceval\narc_easy\nhellaswag\ngsm8k\nwikitext2\ntinystories\n");
+  EXPECT_EQ(list.out,
+            "mmlu\nceval\narc_easy\nhellaswag\ngsm8k\nwikitext2\ntinystories\ndemo\ndemo_text\n");
   const auto spec = RunCli({"score", "--task", "gsm8k", "--print-spec"});
   EXPECT_EQ(spec.exit_code, 0) << Describe(spec);
   const json j = json::parse(spec.out);

@@ -6,6 +6,7 @@
 
 #include "base/cpu_features.h"
 #include "base/sha256.h"
+#include "kernels/amx_support.h"
 #include "kernels/isa_tables.h"
 #include "kernels/sha/sha256_ni.h"
 
@@ -33,6 +34,7 @@ const KernelTable& BuildTable(Isa isa) {
       static const KernelTable table = [] {
         KernelTable t;
         kernels::FillAvx512Kernels(t);
+        if (AmxEnabled()) kernels::AddAmxKernels(t);
         return t;
       }();
       return table;

@@ -41,6 +41,16 @@ struct MatmulKernel {
   ConvertActFn convert_act = nullptr;  // null when act_dtype is f32 (use x directly)
   GemmFn gemm = nullptr;               // null: dtype not supported
 
+  // Optional prefill route (AMX tiles): when prefill_gemm is set and a matmul has at least
+  // prefill_min_tokens tokens, activations are converted to prefill_act_dtype instead and
+  // prefill_gemm runs on panels of up to prefill_token_panel tokens. Its numerics may differ
+  // from `gemm` (e.g. bf16-rounded operands); its tests name the tolerance.
+  DType prefill_act_dtype = DType::kF32;
+  ConvertActFn prefill_convert_act = nullptr;
+  GemmFn prefill_gemm = nullptr;
+  int64_t prefill_min_tokens = 0;
+  int64_t prefill_token_panel = 0;
+
   bool supported() const { return gemm != nullptr; }
 };
 

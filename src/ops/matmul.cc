@@ -20,8 +20,20 @@ constexpr int64_t kTokenPanel = 64;
 // out[num_tokens, rows] = x[num_tokens, cols] · W[rows, cols]^T, no bias.
 void DenseMatmul(OpContext& ctx, const TensorView& w, const float* x, int64_t num_tokens,
                  float* out) {
-  const MatmulKernel& kernel = ctx.kernels().matmul_for(w.dtype);
-  CRATIO_CHECK_MSG(kernel.supported(), "Matmul: weight dtype has no kernel (check MatmulSupports)");
+  const MatmulKernel& entry = ctx.kernels().matmul_for(w.dtype);
+  CRATIO_CHECK_MSG(entry.supported(), "Matmul: weight dtype has no kernel (check MatmulSupports)");
+  // The entry's prefill route (AMX) when it has one and the batch is large enough.
+  struct Route {
+    DType act_dtype;
+    ConvertActFn convert_act;
+    GemmFn gemm;
+    int64_t token_panel;
+  };
+  const bool prefill = entry.prefill_gemm != nullptr && num_tokens >= entry.prefill_min_tokens;
+  const Route kernel =
+      prefill ? Route{entry.prefill_act_dtype, entry.prefill_convert_act, entry.prefill_gemm,
+                      entry.prefill_token_panel}
+              : Route{entry.act_dtype, entry.convert_act, entry.gemm, kTokenPanel};
   const int64_t rows = w.rows();
   const int64_t cols = w.cols();
   const int64_t w_row_bytes = w.row_bytes();
@@ -48,8 +60,8 @@ void DenseMatmul(OpContext& ctx, const TensorView& w, const float* x, int64_t nu
   const auto* w_bytes = static_cast<const uint8_t*>(w.data);
   const auto* xa_base = static_cast<const uint8_t*>(xa);
   ctx.pool().ParallelFor(rows, kRowGrain, [&](int64_t row_begin, int64_t row_end, int) {
-    for (int64_t t0 = 0; t0 < num_tokens; t0 += kTokenPanel) {
-      const int64_t panel = std::min(kTokenPanel, num_tokens - t0);
+    for (int64_t t0 = 0; t0 < num_tokens; t0 += kernel.token_panel) {
+      const int64_t panel = std::min(kernel.token_panel, num_tokens - t0);
       kernel.gemm(w_bytes + row_begin * w_row_bytes, w_row_bytes, xa_base + t0 * xa_row_bytes,
                   xa_row_bytes, panel, out + t0 * rows + row_begin, rows, row_end - row_begin,
                   cols);

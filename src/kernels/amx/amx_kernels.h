@@ -1,0 +1,24 @@
+// AMX kernels (compiled with the AVX-512 and AMX flags); see kernel_table.h for the
+// contracts. Callable only when AmxEnabled() (kernels/amx_support.h).
+#pragma once
+
+#include <cstdint>
+
+namespace cratio::kernels {
+
+// xa[cols] bf16 = round-to-nearest-even(x[cols]); NaN stays NaN. The same bits as
+// numeric's F32ToBf16 for every input (integer rounding, no denormal flushing).
+void ConvertActBf16Amx(const float* x, void* xa, int64_t cols);
+
+// Prefill gemm with bf16 activations (ConvertActBf16Amx rows) on AMX tiles: weights are
+// rounded to bf16 (f16 via f32; bf16 as is), products summed in f32 by tdpbf16ps. Any
+// shape: rows past the last 16 and columns past the last 32 use a scalar loop with the
+// same bf16 operands.
+void GemmF16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                int64_t cols);
+void GemmBf16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                 int64_t cols);
+
+}  // namespace cratio::kernels

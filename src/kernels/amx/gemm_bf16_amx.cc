@@ -1,0 +1,213 @@
+// bf16 prefill gemm on AMX tiles. Per group of 32 weight rows and chunk of up to 2048
+// columns the rows are rounded to bf16 and repacked once into the tiles' B layout (one
+// dword = two consecutive columns of one row; 16 rows side by side), then every 16-token
+// block of bf16 activations is one A tile: C[16 tokens, 16 rows] += A · B by tdpbf16ps,
+// 16 × 16 × 32 multiply-adds per instruction, stored straight into out[token, row].
+#include <algorithm>
+
+#include "kernels/amx/amx_kernels.h"
+#include "kernels/avx512/q8_0_act_outer.h"
+#include "kernels/avx512/simd.h"
+#include "numeric/half.h"
+
+namespace cratio::kernels {
+namespace {
+
+// Tiles: 0, 1 = C (tokens × rows 0-15 / 16-31 of the group), 2 = A (tokens × 32 columns),
+// 3, 4 = B (32 columns × 16 rows each).
+constexpr int kGroupRows = 32;
+constexpr int kStepCols = 32;    // bf16 per tile row (64 bytes)
+constexpr int kChunkCols = 2048;  // packed B per group: 64 steps × 2 tiles × 1 KiB on the stack
+constexpr int kChunkSteps = kChunkCols / kStepCols;
+constexpr int kTileBytes = 1024;
+
+struct alignas(64) TileConfig {
+  uint8_t palette_id;
+  uint8_t start_row;
+  uint8_t reserved[14];
+  uint16_t colsb[16];
+  uint8_t rows[16];
+};
+
+// C and A tiles hold `tokens` rows (1..16); B tiles always 16.
+void ConfigureTiles(int tokens) {
+  TileConfig cfg{};
+  cfg.palette_id = 1;
+  for (int i = 0; i < 5; ++i) cfg.colsb[i] = 64;
+  cfg.rows[0] = cfg.rows[1] = cfg.rows[2] = static_cast<uint8_t>(tokens);
+  cfg.rows[3] = cfg.rows[4] = 16;
+  _tile_loadconfig(&cfg);
+}
+
+// Dword lanes of f32 bits -> bf16 in the low 16 bits, as numeric's F32ToBf16.
+inline __m512i RoundToBf16(__m512i bits) {
+  const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
+  const __m512i rounded =
+      _mm512_srli_epi32(_mm512_add_epi32(bits, _mm512_add_epi32(lsb, _mm512_set1_epi32(0x7fff))), 16);
+  const __m512i quiet = _mm512_or_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(0x40));
+  const __mmask16 nan = _mm512_cmpgt_epu32_mask(
+      _mm512_and_si512(bits, _mm512_set1_epi32(0x7fffffff)), _mm512_set1_epi32(0x7f800000));
+  return _mm512_mask_blend_epi32(nan, rounded, quiet);
+}
+
+// 32 f16 -> 32 bf16, order kept.
+inline __m512i F16ToBf16(__m512i v) {
+  const __m512i lo = RoundToBf16(_mm512_castps_si512(_mm512_cvtph_ps(_mm512_castsi512_si256(v))));
+  const __m512i hi =
+      RoundToBf16(_mm512_castps_si512(_mm512_cvtph_ps(_mm512_extracti64x4_epi64(v, 1))));
+  return _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi32_epi16(lo)),
+                            _mm512_cvtepi32_epi16(hi), 1);
+}
+
+// B tiles of 16 rows (all present) for `steps` steps of 32 columns from column k0:
+// dst + s * dst_step_bytes holds row p = dword p (columns k0 + 32s + 2p, +1) of each row.
+template <bool kF16>
+void PackRows16(const uint8_t* w, int64_t w_row_bytes, int64_t k0, int steps, uint8_t* dst,
+                int64_t dst_step_bytes) {
+  for (int s = 0; s < steps; ++s) {
+    const uint8_t* p = w + (k0 + int64_t{s} * kStepCols) * 2;
+    __m512i d[16];
+    for (int q = 0; q < 4; ++q) avx512::Transpose16x4(p + 16 * q, w_row_bytes, d + 4 * q);
+    uint8_t* out = dst + s * dst_step_bytes;
+    for (int i = 0; i < 16; ++i) {
+      const __m512i v = kF16 ? F16ToBf16(d[i]) : d[i];
+      _mm512_store_si512(reinterpret_cast<__m512i*>(out + i * 64), v);
+    }
+  }
+}
+
+template <bool kF16>
+float WeightAsBf16(const uint8_t* row, int64_t c) {
+  uint16_t h;
+  std::memcpy(&h, row + c * 2, 2);
+  return kF16 ? Bf16ToF32(F32ToBf16(F16ToF32(h))) : Bf16ToF32(h);
+}
+
+// out[t, r] (+)= Σ_{c in [c0, c1)} w[r, c] · xa[t, c] in f32, for rows [r0, r1).
+template <bool kF16>
+void ScalarPart(const uint8_t* w, int64_t w_row_bytes, const uint8_t* xa, int64_t xa_row_bytes,
+                int64_t num_tokens, float* out, int64_t out_stride, int64_t r0, int64_t r1,
+                int64_t c0, int64_t c1, bool accumulate) {
+  for (int64_t t = 0; t < num_tokens; ++t) {
+    const auto* x = reinterpret_cast<const uint16_t*>(xa + t * xa_row_bytes);
+    for (int64_t r = r0; r < r1; ++r) {
+      const uint8_t* row = w + r * w_row_bytes;
+      float sum = 0.0f;
+      for (int64_t c = c0; c < c1; ++c) sum += WeightAsBf16<kF16>(row, c) * Bf16ToF32(x[c]);
+      float& o = out[t * out_stride + r];
+      o = accumulate ? o + sum : sum;
+    }
+  }
+}
+
+// C tiles for tokens [t0, t0 + tile rows) and rows r0.. (one or two B tiles), over `steps`
+// packed steps starting at activation column k0.
+template <bool kTwo>
+void TokenBlock(const uint8_t* xa, int64_t xa_row_bytes, int64_t t0, int64_t k0, int steps,
+                const uint8_t* pack, float* out, int64_t out_stride, int64_t r0, bool accumulate) {
+  float* c = out + t0 * out_stride + r0;
+  const int64_t c_stride = out_stride * static_cast<int64_t>(sizeof(float));
+  if (accumulate) {
+    _tile_loadd(0, c, c_stride);
+    if (kTwo) _tile_loadd(1, c + 16, c_stride);
+  } else {
+    _tile_zero(0);
+    if (kTwo) _tile_zero(1);
+  }
+  const uint8_t* a = xa + t0 * xa_row_bytes + k0 * 2;
+  for (int s = 0; s < steps; ++s) {
+    _tile_loadd(2, a + s * 64, xa_row_bytes);
+    _tile_loadd(3, pack + s * 2 * kTileBytes, 64);
+    _tile_dpbf16ps(0, 2, 3);
+    if (kTwo) {
+      _tile_loadd(4, pack + s * 2 * kTileBytes + kTileBytes, 64);
+      _tile_dpbf16ps(1, 2, 4);
+    }
+  }
+  _tile_stored(0, c, c_stride);
+  if (kTwo) _tile_stored(1, c + 16, c_stride);
+}
+
+template <bool kF16>
+void GemmAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+             int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows, int64_t cols) {
+  const auto* wb = static_cast<const uint8_t*>(w);
+  const auto* x = static_cast<const uint8_t*>(xa);
+  const int64_t tile_cols = cols / kStepCols * kStepCols;
+  const int64_t tile_rows = num_rows / 16 * 16;
+  const int64_t full_tokens = num_tokens / 16 * 16;
+  const int tail_tokens = static_cast<int>(num_tokens - full_tokens);
+  if (tile_cols > 0 && tile_rows > 0 && num_tokens > 0) {
+    alignas(64) uint8_t pack[kChunkSteps * 2 * kTileBytes];
+    int configured = 0;
+    auto configure = [&configured](int tokens) {
+      if (configured != tokens) ConfigureTiles(tokens);
+      configured = tokens;
+    };
+    for (int64_t r0 = 0; r0 < tile_rows; r0 += kGroupRows) {
+      const bool two = r0 + kGroupRows <= tile_rows;
+      for (int64_t k0 = 0; k0 < tile_cols; k0 += kChunkCols) {
+        const int steps = static_cast<int>(std::min<int64_t>(kChunkCols, tile_cols - k0) / kStepCols);
+        PackRows16<kF16>(wb + r0 * w_row_bytes, w_row_bytes, k0, steps, pack, 2 * kTileBytes);
+        if (two) {
+          PackRows16<kF16>(wb + (r0 + 16) * w_row_bytes, w_row_bytes, k0, steps,
+                           pack + kTileBytes, 2 * kTileBytes);
+        }
+        const bool accumulate = k0 > 0;
+        auto block = [&](int64_t t0) {
+          if (two) {
+            TokenBlock<true>(x, xa_row_bytes, t0, k0, steps, pack, out, out_stride, r0, accumulate);
+          } else {
+            TokenBlock<false>(x, xa_row_bytes, t0, k0, steps, pack, out, out_stride, r0, accumulate);
+          }
+        };
+        if (full_tokens > 0) configure(16);
+        for (int64_t t0 = 0; t0 < full_tokens; t0 += 16) block(t0);
+        if (tail_tokens > 0) {
+          configure(tail_tokens);
+          block(full_tokens);
+        }
+      }
+    }
+    _tile_release();
+  }
+  const bool tiles_ran = tile_cols > 0 && num_tokens > 0;
+  // Columns past the last whole step, for the rows the tiles covered.
+  if (tile_cols < cols) {
+    ScalarPart<kF16>(wb, w_row_bytes, x, xa_row_bytes, num_tokens, out, out_stride, 0, tile_rows,
+                     tile_cols, cols, tiles_ran);
+  }
+  // Rows past the last whole 16, every column.
+  ScalarPart<kF16>(wb, w_row_bytes, x, xa_row_bytes, num_tokens, out, out_stride, tile_rows,
+                   num_rows, 0, cols, false);
+}
+
+}  // namespace
+
+void ConvertActBf16Amx(const float* x, void* xa, int64_t cols) {
+  auto* out = static_cast<uint16_t*>(xa);
+  int64_t c = 0;
+  for (; c + 16 <= cols; c += 16) {
+    const __m512i b = RoundToBf16(_mm512_castps_si512(_mm512_loadu_ps(x + c)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c), _mm512_cvtepi32_epi16(b));
+  }
+  if (c < cols) {
+    const auto m = static_cast<__mmask16>((1u << (cols - c)) - 1);
+    const __m512i b = RoundToBf16(_mm512_castps_si512(_mm512_maskz_loadu_ps(m, x + c)));
+    _mm256_mask_storeu_epi16(out + c, m, _mm512_cvtepi32_epi16(b));
+  }
+}
+
+void GemmF16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                int64_t cols) {
+  GemmAmx<true>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows, cols);
+}
+
+void GemmBf16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                 int64_t cols) {
+  GemmAmx<false>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows, cols);
+}
+
+}  // namespace cratio::kernels

@@ -1,0 +1,128 @@
+// The AMX prefill route (f16 / bf16 weights, bf16 activations) against double-precision
+// products of the same bf16-rounded operands, and against the scalar reference kernel
+// with f32 activations. Skipped, visibly, where the CPU or OS has no AMX.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "kernels/amx_support.h"
+#include "kernels/kernel_test_util.h"
+
+namespace cratio::kernels {
+namespace {
+
+using testing::RandomFloats;
+using testing::RandomWeights;
+using testing::RunGemm;
+using testing::WeightRowBytes;
+
+// Same bf16 operands, f32 tile accumulation vs double: summation order and f32 rounding.
+constexpr double kSameOperandsRelTol = 1e-5;
+// bf16-rounded activations and weights (relative error 2^-9 each) against the reference
+// kernel's exact f32 activations and f16 weights (the kBf16ActGemmRelTol of
+// gemm_matches_ref_test.cc).
+constexpr double kBf16OperandsRelTol = 2e-2;
+
+const KernelTable& Avx512Table() { return *KernelTableFor(Isa::kAvx512).value(); }
+
+bool SkipWithoutAmx() {
+  if (AmxEnabled() && KernelTableFor(Isa::kAvx512).ok()) return false;
+  return true;
+}
+
+// The prefill route of one dtype as a plain MatmulKernel, for RunGemm.
+MatmulKernel PrefillRoute(DType dtype) {
+  const MatmulKernel& e = Avx512Table().matmul_for(dtype);
+  return MatmulKernel{e.prefill_act_dtype, e.prefill_convert_act, e.prefill_gemm};
+}
+
+float WeightAsBf16(DType dtype, const std::vector<uint8_t>& w, int64_t i) {
+  uint16_t h;
+  std::memcpy(&h, &w[2 * i], 2);
+  return dtype == DType::kF16 ? Bf16ToF32(F32ToBf16(F16ToF32(h))) : Bf16ToF32(h);
+}
+
+TEST(AmxConvertAct, Bf16BitsEqualNumericRoundingForEveryKindOfValue) {
+  if (SkipWithoutAmx()) GTEST_SKIP() << "no AMX on this CPU / OS";
+  // Ties in both directions, the largest finite, infinities, NaN, signed zero, denormals
+  // (no flushing) and 37 random values (a tail of 5 after two vectors).
+  std::vector<float> x = {1.0f + 0x1p-8f, 1.0f + 0x3p-8f, 3.4028235e38f,
+                          std::numeric_limits<float>::infinity(),
+                          -std::numeric_limits<float>::infinity(),
+                          std::numeric_limits<float>::quiet_NaN(), -0.0f, 1e-40f, -3e-39f};
+  const auto more = RandomFloats(37, 21, -100.0f, 100.0f);
+  x.insert(x.end(), more.begin(), more.end());
+  std::vector<uint16_t> got(x.size() + 1, 0xABCD);
+  PrefillRoute(DType::kF16).convert_act(x.data(), got.data(), static_cast<int64_t>(x.size()));
+  for (size_t i = 0; i < x.size(); ++i) EXPECT_EQ(got[i], F32ToBf16(x[i])) << i << " " << x[i];
+  EXPECT_EQ(got[x.size()], 0xABCD);  // nothing written past cols
+}
+
+class AmxGemm : public ::testing::TestWithParam<DType> {};
+
+TEST_P(AmxGemm, MatchesDoubleProductOfBf16Operands) {
+  if (SkipWithoutAmx()) GTEST_SKIP() << "no AMX on this CPU / OS";
+  const DType dtype = GetParam();
+  const MatmulKernel route = PrefillRoute(dtype);
+  ASSERT_NE(route.gemm, nullptr);
+  ASSERT_EQ(route.act_dtype, DType::kBF16);
+  // 291 / 2080 columns: a scalar tail of 3 / none; 4160: two packed chunks of columns.
+  // 13 rows: all scalar; 37: one 32-row group + 5 scalar rows; 48: a group + a 16-row one.
+  uint32_t seed = 77;
+  for (int64_t cols : {291, 2080, 4160}) {
+    for (int64_t rows : {13, 37, 48}) {
+      const auto w = RandomWeights(dtype, rows, cols, seed++);
+      for (int64_t num_tokens : {1, 16, 21, 35}) {
+        const auto x = RandomFloats(num_tokens * cols, seed++);
+        const auto got = RunGemm(route, w, rows, cols, x, num_tokens, WeightRowBytes(dtype, cols));
+        std::vector<double> want(num_tokens * rows);
+        double max_abs = 0.0;
+        for (int64_t t = 0; t < num_tokens; ++t) {
+          for (int64_t r = 0; r < rows; ++r) {
+            double sum = 0.0;
+            for (int64_t c = 0; c < cols; ++c) {
+              sum += static_cast<double>(WeightAsBf16(dtype, w, r * cols + c)) *
+                     Bf16ToF32(F32ToBf16(x[t * cols + c]));
+            }
+            want[t * rows + r] = sum;
+            max_abs = std::max(max_abs, std::fabs(sum));
+          }
+        }
+        for (size_t i = 0; i < got.size(); ++i) {
+          ASSERT_NEAR(got[i], want[i], kSameOperandsRelTol * max_abs)
+              << "cols " << cols << " rows " << rows << " tokens " << num_tokens << " token "
+              << i / rows << " row " << i % rows;
+        }
+      }
+    }
+  }
+}
+
+TEST_P(AmxGemm, MatchesReferenceKernelWithinBf16Rounding) {
+  if (SkipWithoutAmx()) GTEST_SKIP() << "no AMX on this CPU / OS";
+  const DType dtype = GetParam();
+  const MatmulKernel route = PrefillRoute(dtype);
+  const MatmulKernel& ref = KernelTableFor(Isa::kRef).value()->matmul_for(dtype);
+  const int64_t rows = 64, cols = 768, num_tokens = 40;
+  const auto w = RandomWeights(dtype, rows, cols, 5);
+  const auto x = RandomFloats(num_tokens * cols, 6);
+  const int64_t wrb = WeightRowBytes(dtype, cols);
+  const auto got = RunGemm(route, w, rows, cols, x, num_tokens, wrb);
+  const auto want = RunGemm(ref, w, rows, cols, x, num_tokens, wrb);
+  double max_ref = 0.0;
+  for (float v : want) max_ref = std::max(max_ref, std::fabs(static_cast<double>(v)));
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_NEAR(got[i], want[i], kBf16OperandsRelTol * max_ref) << i;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(FloatWeights, AmxGemm, ::testing::Values(DType::kF16, DType::kBF16),
+                         [](const ::testing::TestParamInfo<DType>& p) {
+                           return std::string(p.param == DType::kF16 ? "f16" : "bf16");
+                         });
+
+}  // namespace
+}  // namespace cratio::kernels

@@ -23,5 +23,6 @@ void AddBenchCommand(CLI::App& app, RunFn* run);
 void AddCompressCommand(CLI::App& app, RunFn* run);
 void AddScoreCommand(CLI::App& app, RunFn* run);
 void AddReportCommand(CLI::App& app, RunFn* run);
+void AddHistoryCommand(CLI::App& app, RunFn* run);
 
 }  // namespace cratio::cli

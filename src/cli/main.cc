@@ -37,6 +37,7 @@ int Main(int argc, char** argv) {
   AddCompressCommand(app, &run);
   AddScoreCommand(app, &run);
   AddReportCommand(app, &run);
+  AddHistoryCommand(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

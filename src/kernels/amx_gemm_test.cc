@@ -1,6 +1,6 @@
-// The AMX prefill route (f16 / bf16 weights, bf16 activations) against double-precision
-// products of the same bf16-rounded operands, and against the scalar reference kernel
-// with f32 activations. Skipped, visibly, where the CPU or OS has no AMX.
+// The AMX prefill routes: f16 / bf16 weights with bf16 activations against double-precision
+// products of the same bf16-rounded operands and against the scalar reference kernel with
+// f32 activations; q8_0 / q4_0 against the reference kernel on the same q8_0 activations. Skipped, visibly, where the CPU or OS has no AMX.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -118,6 +118,50 @@ TEST_P(AmxGemm, MatchesReferenceKernelWithinBf16Rounding) {
     ASSERT_NEAR(got[i], want[i], kBf16OperandsRelTol * max_ref) << i;
   }
 }
+
+class AmxInt8Gemm : public ::testing::TestWithParam<DType> {};
+
+// Same q8_0 activation bytes on both sides and exact integer block dots: only the f32
+// summation order differs (the kQuantGemmRelTol of gemm_matches_ref_test.cc).
+constexpr double kSameActRelTol = 2e-5;
+
+TEST_P(AmxInt8Gemm, MatchesReferenceKernelOnTheSameActivations) {
+  if (SkipWithoutAmx()) GTEST_SKIP() << "no AMX on this CPU / OS";
+  const DType dtype = GetParam();
+  const MatmulKernel& e = Avx512Table().matmul_for(dtype);
+  ASSERT_NE(e.prefill_gemm, nullptr);
+  ASSERT_EQ(e.prefill_act_dtype, DType::kQ8_0);
+  const MatmulKernel route = PrefillRoute(dtype);
+  const MatmulKernel& ref = KernelTableFor(Isa::kRef).value()->matmul_for(dtype);
+  // 9 blocks: an odd last block; 65 blocks: two chunks of columns. 13 rows: all on the
+  // AVX-512 rest; 37: two 16-row tiles + 5. 150 tokens: two panels with a 6-token tail.
+  uint32_t seed = 300;
+  for (int64_t cols : {288, 2080}) {
+    for (int64_t rows : {13, 37}) {
+      const auto w = RandomWeights(dtype, rows, cols, seed++);
+      const int64_t wrb = WeightRowBytes(dtype, cols);
+      for (int64_t num_tokens : {1, 16, 21, 150}) {
+        const auto x = RandomFloats(num_tokens * cols, seed++);
+        const auto got = RunGemm(route, w, rows, cols, x, num_tokens, wrb);
+        const auto want = RunGemm(ref, w, rows, cols, x, num_tokens, wrb);
+        double max_ref = 0.0;
+        for (float v : want) max_ref = std::max(max_ref, std::fabs(static_cast<double>(v)));
+        ASSERT_GT(max_ref, 0.0);
+        for (size_t i = 0; i < got.size(); ++i) {
+          ASSERT_NEAR(got[i], want[i], kSameActRelTol * max_ref)
+              << "cols " << cols << " rows " << rows << " tokens " << num_tokens << " token "
+              << i / rows << " row " << i % rows;
+        }
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(IntegerWeights, AmxInt8Gemm,
+                         ::testing::Values(DType::kQ8_0, DType::kQ4_0),
+                         [](const ::testing::TestParamInfo<DType>& p) {
+                           return std::string(p.param == DType::kQ8_0 ? "q8_0" : "q4_0");
+                         });
 
 INSTANTIATE_TEST_SUITE_P(FloatWeights, AmxGemm, ::testing::Values(DType::kF16, DType::kBF16),
                          [](const ::testing::TestParamInfo<DType>& p) {

@@ -21,4 +21,15 @@ void GemmBf16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
                  int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                  int64_t cols);
 
+// Prefill gemm for q8_0 / q4_0 weights with q8_0 activations (the AVX-512 converter's
+// bytes) on AMX int8 tiles: exact integer block dots (tdpbssd), scaled in f32 per block
+// as the reference does, so results match it up to float summation order. Rows past the
+// last whole 16 go to the AVX-512 kernel.
+void GemmQ8_0Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                 int64_t cols);
+void GemmQ4_0Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                 int64_t cols);
+
 }  // namespace cratio::kernels

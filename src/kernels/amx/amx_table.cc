@@ -1,6 +1,8 @@
 // The AMX prefill routes added to the AVX-512 table: f16 / bf16 weights with bf16
-// activations on tiles. Decode (fewer tokens) keeps the AVX-512 f32-activation kernels,
+// activations on bf16 tiles; q8_0 / q4_0 weights with q8_0 activations on int8 tiles. Decode (fewer tokens) keeps the AVX-512 f32-activation kernels,
 // whose speed is set by memory bandwidth, not arithmetic.
+#include <utility>
+
 #include "kernels/amx/amx_kernels.h"
 #include "kernels/isa_tables.h"
 
@@ -12,6 +14,8 @@ constexpr int64_t kAmxMinTokens = 16;
 // Tokens per prefill call: each 32-row weight group is repacked once per call, and 256
 // bf16 activation rows of up to 2048 columns (1 MiB) stay in L2.
 constexpr int64_t kAmxTokenPanel = 256;
+// The int8 kernels keep a table of the activation scales per panel on the stack.
+constexpr int64_t kAmxInt8TokenPanel = 128;
 
 }  // namespace
 
@@ -23,6 +27,17 @@ void AddAmxKernels(KernelTable& table) {
     k.prefill_gemm = dtype == DType::kF16 ? GemmF16Amx : GemmBf16Amx;
     k.prefill_min_tokens = kAmxMinTokens;
     k.prefill_token_panel = kAmxTokenPanel;
+  }
+  // Integer types keep their q8_0 activations (same converter, same bytes).
+  const std::pair<DType, GemmFn> int8_routes[] = {{DType::kQ8_0, GemmQ8_0Amx},
+                                                  {DType::kQ4_0, GemmQ4_0Amx}};
+  for (const auto& [dtype, gemm] : int8_routes) {
+    MatmulKernel& k = table.matmul[static_cast<int>(dtype)];
+    k.prefill_act_dtype = k.act_dtype;
+    k.prefill_convert_act = k.convert_act;
+    k.prefill_gemm = gemm;
+    k.prefill_min_tokens = kAmxMinTokens;
+    k.prefill_token_panel = kAmxInt8TokenPanel;
   }
 }
 

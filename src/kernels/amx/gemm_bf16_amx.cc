@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "kernels/amx/amx_kernels.h"
+#include "kernels/amx/tile_config.h"
 #include "kernels/avx512/q8_0_act_outer.h"
 #include "kernels/avx512/simd.h"
 #include "numeric/half.h"
@@ -21,22 +22,15 @@ constexpr int kChunkCols = 2048;  // packed B per group: 64 steps × 2 tiles × 
 constexpr int kChunkSteps = kChunkCols / kStepCols;
 constexpr int kTileBytes = 1024;
 
-struct alignas(64) TileConfig {
-  uint8_t palette_id;
-  uint8_t start_row;
-  uint8_t reserved[14];
-  uint16_t colsb[16];
-  uint8_t rows[16];
-};
-
 // C and A tiles hold `tokens` rows (1..16); B tiles always 16.
 void ConfigureTiles(int tokens) {
-  TileConfig cfg{};
-  cfg.palette_id = 1;
-  for (int i = 0; i < 5; ++i) cfg.colsb[i] = 64;
-  cfg.rows[0] = cfg.rows[1] = cfg.rows[2] = static_cast<uint8_t>(tokens);
-  cfg.rows[3] = cfg.rows[4] = 16;
-  _tile_loadconfig(&cfg);
+  amx::TileConfig cfg;
+  amx::SetTile(cfg, 0, tokens, 64);
+  amx::SetTile(cfg, 1, tokens, 64);
+  amx::SetTile(cfg, 2, tokens, 64);
+  amx::SetTile(cfg, 3, 16, 64);
+  amx::SetTile(cfg, 4, 16, 64);
+  amx::LoadTileConfig(cfg);
 }
 
 // Dword lanes of f32 bits -> bf16 in the low 16 bits, as numeric's F32ToBf16.

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "kernels/amx/amx_kernels.h"
+#include "kernels/amx/tile_config.h"
 #include "kernels/avx512/avx512_kernels.h"
 #include "kernels/avx512/q8_0_act_outer.h"
 #include "kernels/avx512/simd.h"
@@ -24,25 +25,12 @@ constexpr int kChunkBlocks = 64;
 constexpr int kMaxPanelTokens = 128;  // the route's token panel; d_x table on the stack
 constexpr int kBTileBytes = 512;
 
-struct alignas(64) TileConfig {
-  uint8_t palette_id;
-  uint8_t start_row;
-  uint8_t reserved[14];
-  uint16_t colsb[16];
-  uint8_t rows[16];
-};
-
 void ConfigureTiles(int tokens) {
-  TileConfig cfg{};
-  cfg.palette_id = 1;
-  const auto m = static_cast<uint8_t>(tokens);
-  cfg.rows[0] = cfg.rows[1] = m;  // C
-  cfg.colsb[0] = cfg.colsb[1] = 64;
-  cfg.rows[2] = cfg.rows[4] = m;  // A
-  cfg.colsb[2] = cfg.colsb[4] = 32;
-  cfg.rows[3] = cfg.rows[5] = 8;  // B
-  cfg.colsb[3] = cfg.colsb[5] = 64;
-  _tile_loadconfig(&cfg);
+  amx::TileConfig cfg;
+  for (int c : {0, 1}) amx::SetTile(cfg, c, tokens, 64);  // C
+  for (int a : {2, 4}) amx::SetTile(cfg, a, tokens, 32);  // A
+  for (int b : {3, 5}) amx::SetTile(cfg, b, 8, 64);       // B
+  amx::LoadTileConfig(cfg);
 }
 
 struct Q8_0Policy {

@@ -1,6 +1,6 @@
 // The AMX prefill routes: f16 / bf16 weights with bf16 activations against double-precision
 // products of the same bf16-rounded operands and against the scalar reference kernel with
-// f32 activations; q8_0 / q4_0 against the reference kernel on the same q8_0 activations. Skipped, visibly, where the CPU or OS has no AMX.
+// f32 activations; q8_0 / q4_0 / q4_k against the reference kernel on the same q8_0 / q8_k activations. Skipped, visibly, where the CPU or OS has no AMX.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -130,13 +130,15 @@ TEST_P(AmxInt8Gemm, MatchesReferenceKernelOnTheSameActivations) {
   const DType dtype = GetParam();
   const MatmulKernel& e = Avx512Table().matmul_for(dtype);
   ASSERT_NE(e.prefill_gemm, nullptr);
-  ASSERT_EQ(e.prefill_act_dtype, DType::kQ8_0);
+  ASSERT_EQ(e.prefill_act_dtype, e.act_dtype);
   const MatmulKernel route = PrefillRoute(dtype);
   const MatmulKernel& ref = KernelTableFor(Isa::kRef).value()->matmul_for(dtype);
-  // 9 blocks: an odd last block; 65 blocks: two chunks of columns. 13 rows: all on the
+  // 9 blocks: an odd last block; 65 blocks: two chunks of columns (q4_k: 3 super-blocks
+  // = 24 sub-blocks; 9 = 72 sub-blocks, two chunks). 13 rows: all on the
   // AVX-512 rest; 37: two 16-row tiles + 5. 150 tokens: two panels with a 6-token tail.
   uint32_t seed = 300;
-  for (int64_t cols : {288, 2080}) {
+  const bool k_quant = dtype == DType::kQ4_K;
+  for (int64_t cols : {k_quant ? 768 : 288, k_quant ? 2304 : 2080}) {
     for (int64_t rows : {13, 37}) {
       const auto w = RandomWeights(dtype, rows, cols, seed++);
       const int64_t wrb = WeightRowBytes(dtype, cols);
@@ -158,9 +160,9 @@ TEST_P(AmxInt8Gemm, MatchesReferenceKernelOnTheSameActivations) {
 }
 
 INSTANTIATE_TEST_SUITE_P(IntegerWeights, AmxInt8Gemm,
-                         ::testing::Values(DType::kQ8_0, DType::kQ4_0),
+                         ::testing::Values(DType::kQ8_0, DType::kQ4_0, DType::kQ4_K),
                          [](const ::testing::TestParamInfo<DType>& p) {
-                           return std::string(p.param == DType::kQ8_0 ? "q8_0" : "q4_0");
+                           return std::string(DTypeName(p.param));
                          });
 
 INSTANTIATE_TEST_SUITE_P(FloatWeights, AmxGemm, ::testing::Values(DType::kF16, DType::kBF16),

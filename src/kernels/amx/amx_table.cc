@@ -1,5 +1,5 @@
 // The AMX prefill routes added to the AVX-512 table: f16 / bf16 weights with bf16
-// activations on bf16 tiles; q8_0 / q4_0 weights with q8_0 activations on int8 tiles. Decode (fewer tokens) keeps the AVX-512 f32-activation kernels,
+// activations on bf16 tiles; q8_0 / q4_0 / q4_k weights with q8_0 / q8_k activations on int8 tiles. Decode (fewer tokens) keeps the AVX-512 f32-activation kernels,
 // whose speed is set by memory bandwidth, not arithmetic.
 #include <utility>
 
@@ -28,9 +28,10 @@ void AddAmxKernels(KernelTable& table) {
     k.prefill_min_tokens = kAmxMinTokens;
     k.prefill_token_panel = kAmxTokenPanel;
   }
-  // Integer types keep their q8_0 activations (same converter, same bytes).
+  // Integer types keep their q8_0 / q8_k activations (same converter, same bytes).
   const std::pair<DType, GemmFn> int8_routes[] = {{DType::kQ8_0, GemmQ8_0Amx},
-                                                  {DType::kQ4_0, GemmQ4_0Amx}};
+                                                  {DType::kQ4_0, GemmQ4_0Amx},
+                                                  {DType::kQ4_K, GemmQ4_KAmx}};
   for (const auto& [dtype, gemm] : int8_routes) {
     MatmulKernel& k = table.matmul[static_cast<int>(dtype)];
     k.prefill_act_dtype = k.act_dtype;

@@ -1,9 +1,11 @@
-// q8_0 / q4_0 prefill gemm on AMX int8 tiles, with q8_0 activations (the same bytes the
-// AVX-512 kernels use). Per 16 weight rows and chunk of up to 64 blocks, each block's
-// weights are unpacked to signed bytes and repacked once into the B layout (one dword =
-// 4 consecutive values of one row; 16 rows side by side); per 16-token block and weight
-// block one tdpbssd gives the exact integer dots C[token, row] of the 32 values, which
-// AVX-512 scales by d_x[token] · d_w[row] into f32 accumulators held in registers.
+// q8_0 / q4_0 / q4_k prefill gemm on AMX int8 tiles, with the activations the AVX-512
+// kernels use (q8_0 or q8_k blocks, same bytes). The unit is a sub-block of 32 values with
+// one scale per row (a q8_0 / q4_0 block, or one of a q4_k super-block's 8): per 16 weight
+// rows and chunk of up to 64 sub-blocks the weights are unpacked to signed bytes and
+// repacked once into the B layout (one dword = 4 consecutive values of one row; 16 rows
+// side by side); per 16-token block and sub-block one tdpbssd gives the exact integer dots
+// C[token, row], which AVX-512 scales into f32 accumulators held in registers:
+//   acc[t] += f32(C[t]) · w_scale · a_scale[t]  (− w_min · a_min[t] for q4_k's mins).
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -13,16 +15,17 @@
 #include "kernels/avx512/avx512_kernels.h"
 #include "kernels/avx512/q8_0_act_outer.h"
 #include "kernels/avx512/simd.h"
+#include "kernels/k_scales.h"
 #include "numeric/blocks.h"
 #include "numeric/half.h"
 
 namespace cratio::kernels {
 namespace {
 
-// Tiles: 0, 1 = C (tokens × 16 rows, int32) for an even / odd block, 2, 4 = A (tokens ×
-// 32 activation bytes), 3, 5 = B (8 × 64 bytes: 32 values × 16 rows).
-constexpr int kChunkBlocks = 64;
-constexpr int kMaxPanelTokens = 128;  // the route's token panel; d_x table on the stack
+// Tiles: 0, 1 = C (tokens × 16 rows, int32) for an even / odd sub-block, 2, 4 = A (tokens
+// × 32 activation bytes), 3, 5 = B (8 × 64 bytes: 32 values × 16 rows).
+constexpr int kChunkSubs = 64;
+constexpr int kMaxPanelTokens = 128;  // the route's token panel; activation scale tables
 constexpr int kBTileBytes = 512;
 
 void ConfigureTiles(int tokens) {
@@ -33,108 +36,186 @@ void ConfigureTiles(int tokens) {
   amx::LoadTileConfig(cfg);
 }
 
+// The d (f16 at `offset`) of one block in 16 rows, as f32.
+inline __m512 RowHalves(const uint8_t* block, int64_t w_row_bytes, int offset) {
+  alignas(32) uint16_t d[16];
+  for (int n = 0; n < 16; ++n) std::memcpy(&d[n], block + n * w_row_bytes + offset, 2);
+  return _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(d)));
+}
+
+inline float HalfAt(const uint8_t* p) {
+  uint16_t h;
+  std::memcpy(&h, p, 2);
+  return F16ToF32(h);
+}
+
+// A policy P provides, for its weight block of kSubs sub-blocks of 32 values:
+//   kBlockBytes, kSubs, kHasMin, kActBlockBytes (q8_0 or q8_k block),
+//   Unpack(block, w_row_bytes, b[kSubs][8])        B tile rows for 16 rows,
+//   Scales(block, w_row_bytes, scale[kSubs], min[kSubs])  per-row f32 factors,
+//   ActOffset(s)       byte offset of sub-block s's 32 values inside an activation block,
+//   ActScales(act_block, scale[kSubs], min[kSubs])  per-token factors.
 struct Q8_0Policy {
   static constexpr int64_t kBlockBytes = sizeof(BlockQ8_0);
-  // B tile rows of one block of 16 rows: dword p = values 4p .. 4p + 3.
-  static void Unpack(const uint8_t* block, int64_t w_row_bytes, __m512i b[8]) {
-    avx512::Transpose16x4(block + 2, w_row_bytes, b);
-    avx512::Transpose16x4(block + 18, w_row_bytes, b + 4);
+  static constexpr int kSubs = 1;
+  static constexpr bool kHasMin = false;
+  static constexpr int64_t kActBlockBytes = sizeof(BlockQ8_0);
+  static void Unpack(const uint8_t* block, int64_t w_row_bytes, __m512i b[][8]) {
+    avx512::Transpose16x4(block + 2, w_row_bytes, b[0]);
+    avx512::Transpose16x4(block + 18, w_row_bytes, b[0] + 4);
   }
+  static void Scales(const uint8_t* block, int64_t w_row_bytes, __m512* scale, __m512*) {
+    scale[0] = RowHalves(block, w_row_bytes, 0);
+  }
+  static int64_t ActOffset(int) { return 2; }
+  static void ActScales(const uint8_t* act, float* scale, float*) { scale[0] = HalfAt(act); }
 };
 
-struct Q4_0Policy {
+struct Q4_0Policy : Q8_0Policy {
   static constexpr int64_t kBlockBytes = sizeof(BlockQ4_0);
   // Low nibbles are values 0-15, high nibbles 16-31, each minus 8.
-  static void Unpack(const uint8_t* block, int64_t w_row_bytes, __m512i b[8]) {
+  static void Unpack(const uint8_t* block, int64_t w_row_bytes, __m512i b[][8]) {
     __m512i q[4];
     avx512::Transpose16x4(block + 2, w_row_bytes, q);
     const __m512i nib = _mm512_set1_epi8(0x0F), eight = _mm512_set1_epi8(8);
     for (int p = 0; p < 4; ++p) {
-      b[p] = _mm512_sub_epi8(_mm512_and_si512(q[p], nib), eight);
-      b[4 + p] = _mm512_sub_epi8(_mm512_and_si512(_mm512_srli_epi16(q[p], 4), nib), eight);
+      b[0][p] = _mm512_sub_epi8(_mm512_and_si512(q[p], nib), eight);
+      b[0][4 + p] = _mm512_sub_epi8(_mm512_and_si512(_mm512_srli_epi16(q[p], 4), nib), eight);
     }
   }
 };
 
-// The d (f16, first two bytes) of one block in 16 rows, as f32.
-inline __m512 RowScales(const uint8_t* block, int64_t w_row_bytes) {
-  alignas(32) uint16_t d[16];
-  for (int n = 0; n < 16; ++n) std::memcpy(&d[n], block + n * w_row_bytes, 2);
-  return _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(d)));
-}
-
-struct Packed {
-  alignas(64) uint8_t b[kChunkBlocks][kBTileBytes];
-  alignas(64) float d_w[kChunkBlocks][16];
+struct Q4_KPolicy {
+  static constexpr int64_t kBlockBytes = sizeof(BlockQ4_K);
+  static constexpr int kSubs = 8;
+  static constexpr bool kHasMin = true;
+  static constexpr int64_t kActBlockBytes = sizeof(BlockQ8_K);
+  // Sub-blocks 2g and 2g + 1 are the low and high nibbles of qs[32g .. 32g + 31].
+  static void Unpack(const uint8_t* block, int64_t w_row_bytes, __m512i b[][8]) {
+    const __m512i nib = _mm512_set1_epi8(0x0F);
+    for (int g = 0; g < 4; ++g) {
+      __m512i q[8];
+      avx512::Transpose16x4(block + 16 + 32 * g, w_row_bytes, q);
+      avx512::Transpose16x4(block + 32 + 32 * g, w_row_bytes, q + 4);
+      for (int p = 0; p < 8; ++p) {
+        b[2 * g][p] = _mm512_and_si512(q[p], nib);
+        b[2 * g + 1][p] = _mm512_and_si512(_mm512_srli_epi16(q[p], 4), nib);
+      }
+    }
+  }
+  // scale_j = d · sc_j, min_j = dmin · m_j per row.
+  static void Scales(const uint8_t* block, int64_t w_row_bytes, __m512* scale, __m512* min) {
+    alignas(64) float sc[8][16], mn[8][16];
+    for (int n = 0; n < 16; ++n) {
+      const uint8_t* row = block + n * w_row_bytes;
+      uint8_t packed[16];
+      UnpackScalesMinsK4(row + 4, packed);
+      const float d = HalfAt(row), dmin = HalfAt(row + 2);
+      for (int j = 0; j < 8; ++j) {
+        sc[j][n] = d * packed[j];
+        mn[j][n] = dmin * packed[8 + j];
+      }
+    }
+    for (int j = 0; j < 8; ++j) {
+      scale[j] = _mm512_load_ps(sc[j]);
+      min[j] = _mm512_load_ps(mn[j]);
+    }
+  }
+  static int64_t ActOffset(int s) { return 4 + 32 * s; }
+  // scale = d_x for every sub-block; min_j = d_x · (sum of the sub-block's 32 values).
+  static void ActScales(const uint8_t* act, float* scale, float* min) {
+    float d;
+    std::memcpy(&d, act, 4);
+    int16_t bsums[16];
+    std::memcpy(bsums, act + 4 + kQK_K, sizeof(bsums));
+    for (int j = 0; j < 8; ++j) {
+      scale[j] = d;
+      min[j] = d * static_cast<float>(bsums[2 * j] + bsums[2 * j + 1]);
+    }
+  }
 };
 
-// acc[t] += f32(C[t, :]) · d_w · d_x[t] for the block whose C tile was stored at c.
-template <int kTokens>
-inline void ScaleInto(const int32_t* c, __m512 d_w, const float* d_x, __m512* acc) {
+// One chunk of sub-blocks, repacked for 16 weight rows, and the panel's activation factors.
+struct Chunk {
+  alignas(64) uint8_t b[kChunkSubs][kBTileBytes];
+  alignas(64) float w_scale[kChunkSubs][16];
+  alignas(64) float w_min[kChunkSubs][16];
+  alignas(64) float a_scale[kChunkSubs][kMaxPanelTokens];  // [sub][token]
+  alignas(64) float a_min[kChunkSubs][kMaxPanelTokens];
+  int64_t a_offset[kChunkSubs];  // byte offset of each sub-block's values in a token row
+  int subs;
+};
+
+template <int kTokens, bool kHasMin>
+inline void ScaleInto(const int32_t* c, const Chunk& ck, int s, int64_t t0, __m512* acc) {
+  const __m512 ws = _mm512_load_ps(ck.w_scale[s]);
   for (int t = 0; t < kTokens; ++t) {
     const __m512 dots = _mm512_cvtepi32_ps(_mm512_load_si512(c + 16 * t));
-    acc[t] = _mm512_fmadd_ps(dots, _mm512_mul_ps(d_w, _mm512_set1_ps(d_x[t])), acc[t]);
+    acc[t] = _mm512_fmadd_ps(dots, _mm512_mul_ps(ws, _mm512_set1_ps(ck.a_scale[s][t0 + t])), acc[t]);
+    if (kHasMin) {
+      acc[t] = _mm512_fnmadd_ps(_mm512_load_ps(ck.w_min[s]), _mm512_set1_ps(ck.a_min[s][t0 + t]),
+                                acc[t]);
+    }
   }
 }
 
-// out[t0 + t, r0 .. r0 + 15] (+)= Σ over the chunk's blocks, t < kTokens. d_x[b * panel + t].
-template <int kTokens>
-void TokenBlock(const uint8_t* xa, int64_t xa_row_bytes, int64_t t0, int64_t block0, int blocks,
-                const Packed& pk, const float* d_x, int64_t panel, float* out, int64_t out_stride,
-                bool accumulate) {
+// out[t0 + t, 16 rows] (+)= the chunk's sub-blocks, t < kTokens.
+template <int kTokens, bool kHasMin>
+void TokenBlock(const uint8_t* xa, int64_t xa_row_bytes, int64_t t0, const Chunk& ck, float* out,
+                int64_t out_stride, bool accumulate) {
   __m512 acc[kTokens];
   float* o = out + t0 * out_stride;
   for (int t = 0; t < kTokens; ++t) {
     acc[t] = accumulate ? _mm512_loadu_ps(o + t * out_stride) : _mm512_setzero_ps();
   }
   alignas(64) int32_t c0[16 * 16], c1[16 * 16];
-  const uint8_t* a = xa + t0 * xa_row_bytes + block0 * int64_t{sizeof(BlockQ8_0)} + 2;
-  const int64_t a_step = sizeof(BlockQ8_0);
-  const float* dx = d_x + t0;
-  int b = 0;
-  for (; b + 2 <= blocks; b += 2) {
+  const uint8_t* a = xa + t0 * xa_row_bytes;
+  int s = 0;
+  for (; s + 2 <= ck.subs; s += 2) {
     _tile_zero(0);
-    _tile_loadd(2, a + b * a_step, xa_row_bytes);
-    _tile_loadd(3, pk.b[b], 64);
+    _tile_loadd(2, a + ck.a_offset[s], xa_row_bytes);
+    _tile_loadd(3, ck.b[s], 64);
     _tile_dpbssd(0, 2, 3);
     _tile_zero(1);
-    _tile_loadd(4, a + (b + 1) * a_step, xa_row_bytes);
-    _tile_loadd(5, pk.b[b + 1], 64);
+    _tile_loadd(4, a + ck.a_offset[s + 1], xa_row_bytes);
+    _tile_loadd(5, ck.b[s + 1], 64);
     _tile_dpbssd(1, 4, 5);
     _tile_stored(0, c0, 64);
     _tile_stored(1, c1, 64);
-    ScaleInto<kTokens>(c0, _mm512_load_ps(pk.d_w[b]), dx + b * panel, acc);
-    ScaleInto<kTokens>(c1, _mm512_load_ps(pk.d_w[b + 1]), dx + (b + 1) * panel, acc);
+    ScaleInto<kTokens, kHasMin>(c0, ck, s, t0, acc);
+    ScaleInto<kTokens, kHasMin>(c1, ck, s + 1, t0, acc);
   }
-  if (b < blocks) {
+  if (s < ck.subs) {
     _tile_zero(0);
-    _tile_loadd(2, a + b * a_step, xa_row_bytes);
-    _tile_loadd(3, pk.b[b], 64);
+    _tile_loadd(2, a + ck.a_offset[s], xa_row_bytes);
+    _tile_loadd(3, ck.b[s], 64);
     _tile_dpbssd(0, 2, 3);
     _tile_stored(0, c0, 64);
-    ScaleInto<kTokens>(c0, _mm512_load_ps(pk.d_w[b]), dx + b * panel, acc);
+    ScaleInto<kTokens, kHasMin>(c0, ck, s, t0, acc);
   }
   for (int t = 0; t < kTokens; ++t) _mm512_storeu_ps(o + t * out_stride, acc[t]);
 }
 
-using TokenBlockFn = void (*)(const uint8_t*, int64_t, int64_t, int64_t, int, const Packed&,
-                              const float*, int64_t, float*, int64_t, bool);
+using TokenBlockFn = void (*)(const uint8_t*, int64_t, int64_t, const Chunk&, float*, int64_t,
+                              bool);
 
-template <size_t... kI>
+template <bool kHasMin, size_t... kI>
 constexpr std::array<TokenBlockFn, sizeof...(kI)> TokenBlockTable(std::index_sequence<kI...>) {
-  return {&TokenBlock<static_cast<int>(kI) + 1>...};
+  return {&TokenBlock<static_cast<int>(kI) + 1, kHasMin>...};
 }
-// kTokenBlocks[m - 1] handles m tokens.
-constexpr auto kTokenBlocks = TokenBlockTable(std::make_index_sequence<16>{});
 
 template <class P>
 void GemmQ8Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows, int64_t cols,
                GemmFn rest) {
+  // kTokenBlocks[m - 1] handles m tokens.
+  static constexpr auto kTokenBlocks = TokenBlockTable<P::kHasMin>(std::make_index_sequence<16>{});
+  constexpr int kBlocksPerChunk = kChunkSubs / P::kSubs;
   const auto* wb = static_cast<const uint8_t*>(w);
   const auto* x = static_cast<const uint8_t*>(xa);
-  const int64_t num_blocks = cols / 32;
+  const int64_t num_blocks = cols / (32 * P::kSubs);
   const int64_t tile_rows = num_rows / 16 * 16;
+  Chunk ck;
   // Larger panels than the route hands out go in slices of kMaxPanelTokens.
   for (int64_t p0 = 0; p0 < num_tokens && tile_rows > 0; p0 += kMaxPanelTokens) {
     const int64_t panel = std::min<int64_t>(kMaxPanelTokens, num_tokens - p0);
@@ -147,15 +228,19 @@ void GemmQ8Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_ro
       if (configured != tokens) ConfigureTiles(tokens);
       configured = tokens;
     };
-    alignas(64) float d_x[kChunkBlocks * kMaxPanelTokens];  // [block][token]
-    Packed pk;
-    for (int64_t k0 = 0; k0 < num_blocks; k0 += kChunkBlocks) {
-      const int blocks = static_cast<int>(std::min<int64_t>(kChunkBlocks, num_blocks - k0));
+    for (int64_t k0 = 0; k0 < num_blocks; k0 += kBlocksPerChunk) {
+      const int blocks = static_cast<int>(std::min<int64_t>(kBlocksPerChunk, num_blocks - k0));
+      ck.subs = blocks * P::kSubs;
       for (int b = 0; b < blocks; ++b) {
+        const int64_t act_block = (k0 + b) * P::kActBlockBytes;
+        for (int j = 0; j < P::kSubs; ++j) ck.a_offset[b * P::kSubs + j] = act_block + P::ActOffset(j);
         for (int64_t t = 0; t < panel; ++t) {
-          uint16_t h;
-          std::memcpy(&h, xp + t * xa_row_bytes + (k0 + b) * int64_t{sizeof(BlockQ8_0)}, 2);
-          d_x[b * panel + t] = F16ToF32(h);
+          float scale[P::kSubs], min[P::kSubs];
+          P::ActScales(xp + t * xa_row_bytes + act_block, scale, min);
+          for (int j = 0; j < P::kSubs; ++j) {
+            ck.a_scale[b * P::kSubs + j][t] = scale[j];
+            if (P::kHasMin) ck.a_min[b * P::kSubs + j][t] = min[j];
+          }
         }
       }
       const bool accumulate = k0 > 0;
@@ -163,22 +248,27 @@ void GemmQ8Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_ro
         const uint8_t* wr = wb + r0 * w_row_bytes;
         for (int b = 0; b < blocks; ++b) {
           const uint8_t* block = wr + (k0 + b) * P::kBlockBytes;
-          __m512i v[8];
+          __m512i v[P::kSubs][8];
+          __m512 scale[P::kSubs], min[P::kSubs];
           P::Unpack(block, w_row_bytes, v);
-          for (int p = 0; p < 8; ++p) {
-            _mm512_store_si512(reinterpret_cast<__m512i*>(pk.b[b] + 64 * p), v[p]);
+          P::Scales(block, w_row_bytes, scale, min);
+          for (int j = 0; j < P::kSubs; ++j) {
+            const int s = b * P::kSubs + j;
+            for (int p = 0; p < 8; ++p) {
+              _mm512_store_si512(reinterpret_cast<__m512i*>(ck.b[s] + 64 * p), v[j][p]);
+            }
+            _mm512_store_ps(ck.w_scale[s], scale[j]);
+            if (P::kHasMin) _mm512_store_ps(ck.w_min[s], min[j]);
           }
-          _mm512_store_ps(pk.d_w[b], RowScales(block, w_row_bytes));
         }
         if (full_tokens > 0) configure(16);
         for (int64_t t0 = 0; t0 < full_tokens; t0 += 16) {
-          TokenBlock<16>(xp, xa_row_bytes, t0, k0, blocks, pk, d_x, panel, op + r0, out_stride,
-                         accumulate);
+          TokenBlock<16, P::kHasMin>(xp, xa_row_bytes, t0, ck, op + r0, out_stride, accumulate);
         }
         if (tail_tokens > 0) {
           configure(tail_tokens);
-          kTokenBlocks[tail_tokens - 1](xp, xa_row_bytes, full_tokens, k0, blocks, pk, d_x, panel,
-                                        op + r0, out_stride, accumulate);
+          kTokenBlocks[tail_tokens - 1](xp, xa_row_bytes, full_tokens, ck, op + r0, out_stride,
+                                        accumulate);
         }
       }
     }
@@ -205,6 +295,13 @@ void GemmQ4_0Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
                  int64_t cols) {
   GemmQ8Amx<Q4_0Policy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows,
                         cols, GemmQ4_0Avx512);
+}
+
+void GemmQ4_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                 int64_t cols) {
+  GemmQ8Amx<Q4_KPolicy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows,
+                        cols, GemmQ4_KAvx512);
 }
 
 }  // namespace cratio::kernels

@@ -1,6 +1,6 @@
 // The AMX prefill routes: f16 / bf16 weights with bf16 activations against double-precision
 // products of the same bf16-rounded operands and against the scalar reference kernel with
-// f32 activations; q8_0 / q4_0 / q4_k against the reference kernel on the same q8_0 / q8_k activations. Skipped, visibly, where the CPU or OS has no AMX.
+// f32 activations; q8_0 / q4_0 / q4_k / q5_k against the reference kernel on the same q8_0 / q8_k activations. Skipped, visibly, where the CPU or OS has no AMX.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -133,11 +133,11 @@ TEST_P(AmxInt8Gemm, MatchesReferenceKernelOnTheSameActivations) {
   ASSERT_EQ(e.prefill_act_dtype, e.act_dtype);
   const MatmulKernel route = PrefillRoute(dtype);
   const MatmulKernel& ref = KernelTableFor(Isa::kRef).value()->matmul_for(dtype);
-  // 9 blocks: an odd last block; 65 blocks: two chunks of columns (q4_k: 3 super-blocks
+  // 9 blocks: an odd last block; 65 blocks: two chunks of columns (k-quants: 3 super-blocks
   // = 24 sub-blocks; 9 = 72 sub-blocks, two chunks). 13 rows: all on the
   // AVX-512 rest; 37: two 16-row tiles + 5. 150 tokens: two panels with a 6-token tail.
   uint32_t seed = 300;
-  const bool k_quant = dtype == DType::kQ4_K;
+  const bool k_quant = dtype == DType::kQ4_K || dtype == DType::kQ5_K;
   for (int64_t cols : {k_quant ? 768 : 288, k_quant ? 2304 : 2080}) {
     for (int64_t rows : {13, 37}) {
       const auto w = RandomWeights(dtype, rows, cols, seed++);
@@ -160,7 +160,7 @@ TEST_P(AmxInt8Gemm, MatchesReferenceKernelOnTheSameActivations) {
 }
 
 INSTANTIATE_TEST_SUITE_P(IntegerWeights, AmxInt8Gemm,
-                         ::testing::Values(DType::kQ8_0, DType::kQ4_0, DType::kQ4_K),
+                         ::testing::Values(DType::kQ8_0, DType::kQ4_0, DType::kQ4_K, DType::kQ5_K),
                          [](const ::testing::TestParamInfo<DType>& p) {
                            return std::string(DTypeName(p.param));
                          });

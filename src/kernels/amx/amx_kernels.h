@@ -31,9 +31,12 @@ void GemmQ8_0Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
 void GemmQ4_0Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                  int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                  int64_t cols);
-// q4_k weights with q8_k activations: the same tiles per sub-block of 32, the mins from
+// q4_k / q5_k weights with q8_k activations: the same tiles per sub-block of 32, the mins from
 // the activations' bsums.
 void GemmQ4_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                 int64_t cols);
+void GemmQ5_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                  int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                  int64_t cols);
 

@@ -1,5 +1,5 @@
 // The AMX prefill routes added to the AVX-512 table: f16 / bf16 weights with bf16
-// activations on bf16 tiles; q8_0 / q4_0 / q4_k weights with q8_0 / q8_k activations on int8 tiles. Decode (fewer tokens) keeps the AVX-512 f32-activation kernels,
+// activations on bf16 tiles; q8_0 / q4_0 / q4_k / q5_k weights with q8_0 / q8_k activations on int8 tiles. Decode (fewer tokens) keeps the AVX-512 f32-activation kernels,
 // whose speed is set by memory bandwidth, not arithmetic.
 #include <utility>
 
@@ -31,7 +31,8 @@ void AddAmxKernels(KernelTable& table) {
   // Integer types keep their q8_0 / q8_k activations (same converter, same bytes).
   const std::pair<DType, GemmFn> int8_routes[] = {{DType::kQ8_0, GemmQ8_0Amx},
                                                   {DType::kQ4_0, GemmQ4_0Amx},
-                                                  {DType::kQ4_K, GemmQ4_KAmx}};
+                                                  {DType::kQ4_K, GemmQ4_KAmx},
+                                                  {DType::kQ5_K, GemmQ5_KAmx}};
   for (const auto& [dtype, gemm] : int8_routes) {
     MatmulKernel& k = table.matmul[static_cast<int>(dtype)];
     k.prefill_act_dtype = k.act_dtype;

@@ -1,6 +1,6 @@
-// q8_0 / q4_0 / q4_k prefill gemm on AMX int8 tiles, with the activations the AVX-512
+// q8_0 / q4_0 / q4_k / q5_k prefill gemm on AMX int8 tiles, with the activations the AVX-512
 // kernels use (q8_0 or q8_k blocks, same bytes). The unit is a sub-block of 32 values with
-// one scale per row (a q8_0 / q4_0 block, or one of a q4_k super-block's 8): per 16 weight
+// one scale per row (a q8_0 / q4_0 block, or one of a q4_k / q5_k super-block's 8): per 16 weight
 // rows and chunk of up to 64 sub-blocks the weights are unpacked to signed bytes and
 // repacked once into the B layout (one dword = 4 consecutive values of one row; 16 rows
 // side by side); per 16-token block and sub-block one tdpbssd gives the exact integer dots
@@ -131,6 +131,33 @@ struct Q4_KPolicy {
     for (int j = 0; j < 8; ++j) {
       scale[j] = d;
       min[j] = d * static_cast<float>(bsums[2 * j] + bsums[2 * j + 1]);
+    }
+  }
+};
+
+struct Q5_KPolicy : Q4_KPolicy {
+  static constexpr int64_t kBlockBytes = sizeof(BlockQ5_K);
+  // As q4_k (qs at byte 48); the 5th bit of sub-block s's value l is bit s of qh[l].
+  static void Unpack(const uint8_t* block, int64_t w_row_bytes, __m512i b[][8]) {
+    const __m512i nib = _mm512_set1_epi8(0x0F), bit4 = _mm512_set1_epi8(0x10);
+    __m512i h[8];
+    avx512::Transpose16x4(block + 16, w_row_bytes, h);
+    avx512::Transpose16x4(block + 32, w_row_bytes, h + 4);
+    // Bit s of every byte moved to bit 4 (16-bit shifts by at most 4 keep each byte's own
+    // bit there).
+    auto high_bit = [&](const __m512i v, int s) {
+      const __m512i moved = s <= 4 ? _mm512_slli_epi16(v, 4 - s) : _mm512_srli_epi16(v, s - 4);
+      return _mm512_and_si512(moved, bit4);
+    };
+    for (int g = 0; g < 4; ++g) {
+      __m512i q[8];
+      avx512::Transpose16x4(block + 48 + 32 * g, w_row_bytes, q);
+      avx512::Transpose16x4(block + 64 + 32 * g, w_row_bytes, q + 4);
+      for (int p = 0; p < 8; ++p) {
+        b[2 * g][p] = _mm512_or_si512(_mm512_and_si512(q[p], nib), high_bit(h[p], 2 * g));
+        b[2 * g + 1][p] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(q[p], 4), nib),
+                                          high_bit(h[p], 2 * g + 1));
+      }
     }
   }
 };
@@ -302,6 +329,13 @@ void GemmQ4_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
                  int64_t cols) {
   GemmQ8Amx<Q4_KPolicy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows,
                         cols, GemmQ4_KAvx512);
+}
+
+void GemmQ5_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                 int64_t cols) {
+  GemmQ8Amx<Q5_KPolicy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows,
+                        cols, GemmQ5_KAvx512);
 }
 
 }  // namespace cratio::kernels

@@ -1,6 +1,8 @@
 // `cratio perplexity MODEL --text FILE [--ctx 512] [--chunks N] [-t N] [--base BASE]
 // [--json]`: perplexity by llama-perplexity's method; with --base, also KL divergence,
 // top-1 agreement, Δp and the PPL ratio against the base model on the same tokens.
+// Under mpirun / srun the chunks are split between the ranks (dist/, docs/SCALING.md) and
+// rank 0 prints what one process would.
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -11,6 +13,9 @@
 #include "base/cpu_features.h"
 #include "base/progress.h"
 #include "cli/command.h"
+#include "cli/dist_run.h"
+#include "dist/gather.h"
+#include "dist/sharded_perplexity.h"
 #include "eval/perplexity.h"
 #include "kernels/kernel_table.h"
 #include "model/memory_guard.h"
@@ -142,20 +147,48 @@ Status CheckPerplexityFits(const PerplexityArgs& args) {
   return CheckRunMemory(total, max_memory_bytes, what);
 }
 
-Status RunPerplexityCommand(const PerplexityArgs& args) {
+// This rank's run: the whole text in one process, its passes of chunks in a distributed
+// run (their scored positions in *positions).
+Result<PerplexityResult> PerplexityLocally(const PerplexityArgs& args,
+                                           const dist::Communicator& comm,
+                                           std::vector<PositionComparison>* positions) {
   CRATIO_RETURN_IF_ERROR(CheckPerplexityFits(args));
   PerplexityOptions options;
   options.ctx = args.ctx;
   options.max_chunks = args.chunks;
-  options.num_threads = args.threads;
+  options.num_threads = RankThreads(args.threads, comm);
+  options.shard = {comm.rank(), comm.size()};
+  if (comm.size() > 1) {
+    options.sink = [positions](const PositionComparison& c) { positions->push_back(c); };
+  }
   std::unique_ptr<ProgressBar> bar;
-  options.progress = [&bar](int64_t done, int64_t total, double ppl) {
-    if (!bar) bar = std::make_unique<ProgressBar>("perplexity", total, "chunks");
-    bar->Update(done, fmt::format("PPL {:.4f}", ppl));
-  };
+  if (comm.is_root()) {
+    options.progress = [&bar](int64_t done, int64_t total, double ppl) {
+      if (!bar) bar = std::make_unique<ProgressBar>("perplexity", total, "chunks");
+      bar->Update(done, fmt::format("PPL {:.4f}", ppl));
+    };
+  }
   auto result = RunPerplexity(args.model, args.text, args.base, options);
   if (bar) bar->Finish();
+  return result;
+}
+
+Status RunPerplexityCommand(const PerplexityArgs& args) {
+  CRATIO_ASSIGN_OR_RETURN(std::unique_ptr<dist::Communicator> comm, ConnectRanks());
+  std::vector<PositionComparison> positions;
+  // Every failure of a rank's own work goes through the gather, so no rank waits for a
+  // peer that gave up.
+  auto result = PerplexityLocally(args, *comm, &positions);
+  if (comm->size() > 1) {
+    Result<std::string> message = result.status();
+    if (result.ok()) message = dist::EncodePerplexityShard(*result, positions);
+    CRATIO_ASSIGN_OR_RETURN(std::vector<std::string> messages,
+                            dist::GatherShards(*comm, std::move(message)));
+    if (!comm->is_root()) return Status::Ok();
+    result = dist::MergePerplexityShards(*result, messages);
+  }
   if (!result.ok()) return result.status();
+  PrintRanks(*comm);
   if (args.json) {
     std::printf("%s\n", ResultJson(args, *result).dump(2).c_str());
   } else {

@@ -2,6 +2,8 @@
 // [--log-items FILE] [-t N] [--base BASE]`: quality on one task — the task's metrics with
 // standard errors; with --base, both models on the identical items and the paired
 // comparison (retention with CI, flips, McNemar, agreement, per-slice retention).
+// Under mpirun / srun the items are split between the ranks (dist/, docs/SCALING.md) and
+// rank 0 prints what one process would.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -13,6 +15,9 @@
 
 #include "base/progress.h"
 #include "cli/command.h"
+#include "cli/dist_run.h"
+#include "dist/gather.h"
+#include "dist/sharded_score.h"
 #include "eval/item_log.h"
 #include "eval/score.h"
 #include "eval/tasks/builtin_tasks.h"
@@ -187,17 +192,19 @@ Result<ModelScore> ScoreWithProgress(const LoadedModel& model, const std::string
   return r;
 }
 
-Status RunScoreCommand(const ScoreArgs& args) {
-  if (args.list_tasks) {
-    for (const std::string& n : BuiltinTaskNames()) std::printf("%s\n", n.c_str());
-    return Status::Ok();
-  }
+// What this rank computed: the task, and the model's (and base's) scores — whole in one
+// process, this rank's shard in a distributed run.
+struct LocalScores {
+  std::unique_ptr<Task> task;
+  ScoreOptions options;
+  ModelScore score;
+  ModelScore base_score;
+  bool same_vocabulary = true;
+};
+
+Result<LocalScores> ScoreLocally(const ScoreArgs& args, const dist::Communicator& comm) {
   if (args.task.empty()) return InvalidInput("score: --task NAME|SPEC is required");
   CRATIO_ASSIGN_OR_RETURN(TaskSpec spec, ResolveTaskSpec(args.task, DataRoot()));
-  if (args.print_spec) {
-    std::printf("%s\n", TaskSpecToJson(spec).c_str());
-    return Status::Ok();
-  }
   if (args.model.empty()) return InvalidInput("score: MODEL is required");
   if (args.limit < 0) return InvalidInput("score: --limit is {}, expected >= 0", args.limit);
   if (args.shots < -1) return InvalidInput("score: --shots is {}, expected >= 0", args.shots);
@@ -213,18 +220,75 @@ Status RunScoreCommand(const ScoreArgs& args) {
     }
     return task.status();
   }
-  ScoreOptions so;
-  so.num_threads = args.threads;
+  LocalScores out;
+  out.task = std::make_unique<Task>(std::move(task).value());
+  out.options.num_threads = RankThreads(args.threads, comm);
+  out.options.shard = {comm.rank(), comm.size()};
+  auto score = [&](const LoadedModel& m, const std::string& path) {
+    return comm.is_root() ? ScoreWithProgress(m, path, *out.task, out.options)
+                          : ScoreModel(m, path, *out.task, out.options);
+  };
   CRATIO_ASSIGN_OR_RETURN(std::unique_ptr<LoadedModel> model, LoadModel(args.model));
-  CRATIO_ASSIGN_OR_RETURN(ModelScore score, ScoreWithProgress(*model, args.model, *task, so));
-  std::unique_ptr<LoadedModel> base_model;
-  ModelScore base_score;
+  CRATIO_ASSIGN_OR_RETURN(out.score, score(*model, args.model));
+  if (!args.base.empty()) {
+    CRATIO_ASSIGN_OR_RETURN(std::unique_ptr<LoadedModel> base_model, LoadModel(args.base));
+    CRATIO_ASSIGN_OR_RETURN(out.base_score, score(*base_model, args.base));
+    out.same_vocabulary = SameVocabulary(*model->tokenizer, *base_model->tokenizer);
+  }
+  return out;
+}
+
+// A distributed run: every rank sends its shards; rank 0 replaces its own with the whole
+// scores. `*done` is set on the other ranks, which have nothing left to do.
+Status GatherScores(dist::Communicator& comm, const ScoreArgs& args, Result<LocalScores>& local,
+                    bool* done) {
+  Result<std::string> message = local.status();
+  if (local.ok()) {
+    std::vector<const ModelScore*> shards = {&local->score};
+    if (!args.base.empty()) shards.push_back(&local->base_score);
+    message = dist::EncodeScoreShards(shards);
+  }
+  CRATIO_ASSIGN_OR_RETURN(std::vector<std::string> messages,
+                          dist::GatherShards(comm, std::move(message)));
+  *done = !comm.is_root();
+  if (*done) return Status::Ok();
+  CRATIO_ASSIGN_OR_RETURN(std::vector<ModelScore> whole,
+                          dist::MergeScoreShards(*local->task, local->options.metric_options,
+                                                 messages, args.base.empty() ? 1 : 2));
+  local->score = std::move(whole[0]);
+  if (!args.base.empty()) local->base_score = std::move(whole[1]);
+  return Status::Ok();
+}
+
+Status RunScoreCommand(const ScoreArgs& args) {
+  CRATIO_ASSIGN_OR_RETURN(std::unique_ptr<dist::Communicator> comm, ConnectRanks());
+  if (args.list_tasks) {
+    for (const std::string& n : BuiltinTaskNames()) std::printf("%s\n", n.c_str());
+    return Status::Ok();
+  }
+  if (args.print_spec) {
+    if (args.task.empty()) return InvalidInput("score: --task NAME|SPEC is required");
+    CRATIO_ASSIGN_OR_RETURN(TaskSpec spec, ResolveTaskSpec(args.task, DataRoot()));
+    std::printf("%s\n", TaskSpecToJson(spec).c_str());
+    return Status::Ok();
+  }
+  // Every failure of a rank's own work goes through the gather, so no rank waits for a
+  // peer that gave up.
+  Result<LocalScores> local = ScoreLocally(args, *comm);
+  if (comm->size() > 1) {
+    bool done = false;
+    CRATIO_RETURN_IF_ERROR(GatherScores(*comm, args, local, &done));
+    if (done) return Status::Ok();
+  }
+  if (!local.ok()) return local.status();
+  PrintRanks(*comm);
+  const Task* task = local->task.get();
+  const ModelScore& score = local->score;
+  const ModelScore& base_score = local->base_score;
   std::unique_ptr<ScoreComparison> comparison;
   if (!args.base.empty()) {
-    CRATIO_ASSIGN_OR_RETURN(base_model, LoadModel(args.base));
-    CRATIO_ASSIGN_OR_RETURN(base_score, ScoreWithProgress(*base_model, args.base, *task, so));
-    const bool same = SameVocabulary(*model->tokenizer, *base_model->tokenizer);
-    CRATIO_ASSIGN_OR_RETURN(ScoreComparison c, CompareScores(*task, base_score, score, same));
+    CRATIO_ASSIGN_OR_RETURN(ScoreComparison c,
+                            CompareScores(*task, base_score, score, local->same_vocabulary));
     comparison = std::make_unique<ScoreComparison>(std::move(c));
   }
   if (!args.log_items.empty()) {
@@ -244,6 +308,7 @@ Status RunScoreCommand(const ScoreArgs& args) {
     j["num_items"] = task->items.size();
     j["shots"] = shots;
     j["data"] = task->sources;
+    if (comm->size() > 1) j["ranks"] = comm->size();
     j["model"] = ModelJson(score);
     if (comparison) {
       j["base"] = ModelJson(base_score);

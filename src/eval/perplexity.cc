@@ -59,10 +59,37 @@ Status CheckSession(const Session& s, const ChunkPlan& plan, const char* which) 
 
 }  // namespace
 
+PerplexityReducer::PerplexityReducer(const ChunkPlan& plan, int64_t num_chunks, bool has_base,
+                                     PerplexityProgressFn progress)
+    : scored_per_chunk_(plan.scored_per_chunk),
+      num_chunks_(num_chunks),
+      has_base_(has_base),
+      progress_(std::move(progress)) {
+  ppl_after_chunk_.reserve(num_chunks);
+}
+
+void PerplexityReducer::Add(const PositionComparison& c) {
+  if (has_base_) kl_acc_.Add(c);
+  nll_acc_.Add(-c.log_p_model);
+  ++num_added_;
+  if (scored_per_chunk_ > 0 && num_added_ % scored_per_chunk_ == 0) {  // a chunk's last token
+    const double ppl = nll_acc_.Finish().ppl;
+    ppl_after_chunk_.push_back(ppl);
+    if (progress_) progress_(static_cast<int64_t>(ppl_after_chunk_.size()), num_chunks_, ppl);
+  }
+}
+
+void PerplexityReducer::Finish(PerplexityResult* result) const {
+  result->model = nll_acc_.Finish();
+  result->ppl_after_chunk = ppl_after_chunk_;
+  if (has_base_) result->kl = kl_acc_.Finish();
+}
+
 Result<PerplexityResult> EvaluatePerplexity(const std::vector<int32_t>& tokens,
                                             const ChunkPlan& plan, int32_t bos_id,
                                             Session& model, Session* base, ThreadPool& pool,
-                                            const PerplexityProgressFn& progress) {
+                                            const PerplexityProgressFn& progress,
+                                            const WorkShard& shard, const PositionSink& sink) {
   CRATIO_RETURN_IF_ERROR(CheckSession(model, plan, "model"));
   if (base != nullptr) {
     CRATIO_RETURN_IF_ERROR(CheckSession(*base, plan, "base"));
@@ -86,52 +113,41 @@ Result<PerplexityResult> EvaluatePerplexity(const std::vector<int32_t>& tokens,
   const int64_t chunks_per_pass =
       std::max<int64_t>(1, std::min(model.n_seq(), model.max_batch() / ctx));
 
+  // This shard's passes (all of them in one process).
+  const UnitRange passes =
+      ShardUnits((plan.num_chunks + chunks_per_pass - 1) / chunks_per_pass, shard);
+  const int64_t first_chunk = std::min(plan.num_chunks, passes.begin * chunks_per_pass);
+  const int64_t end_chunk = std::min(plan.num_chunks, passes.end * chunks_per_pass);
+
   PerplexityResult result;
   result.num_text_tokens = static_cast<int64_t>(tokens.size());
   result.plan = plan;
   result.has_base = base != nullptr;
-  result.ppl_after_chunk.reserve(plan.num_chunks);
 
-  NllAccumulator nll_acc;
-  KlAccumulator kl_acc;
+  PerplexityReducer reducer(plan, end_chunk - first_chunk, base != nullptr, progress);
   Batch batch(model.max_batch());
   std::vector<RowSource> rows;
   rows.reserve(model.max_logits());
-  std::vector<double> row_nll;                   // [rows], model only
-  std::vector<PositionComparison> row_compare;   // [rows], with a base
+  // [rows]: without a base only log_p_model is set.
+  std::vector<PositionComparison> row_compare;
 
   // Scores the logits of the last Forward, then adds them in row (= token) order.
   auto score_rows = [&]() {
     const auto n = static_cast<int64_t>(rows.size());
     auto target_of = [&](int64_t r) { return tokens[rows[r].chunk * ctx + rows[r].pos + 1]; };
-    if (base == nullptr) {
-      row_nll.resize(n);
-      pool.ParallelFor(n, 1, [&](int64_t b, int64_t e, int) {
-        for (int64_t r = b; r < e; ++r) {
-          row_nll[r] = -ScoreToken(model.logits(r), vocab, target_of(r)).log_prob;
-        }
-      });
-    } else {
-      row_compare.resize(n);
-      pool.ParallelFor(n, 1, [&](int64_t b, int64_t e, int) {
-        for (int64_t r = b; r < e; ++r) {
+    row_compare.assign(n, PositionComparison{});
+    pool.ParallelFor(n, 1, [&](int64_t b, int64_t e, int) {
+      for (int64_t r = b; r < e; ++r) {
+        if (base == nullptr) {
+          row_compare[r].log_p_model = ScoreToken(model.logits(r), vocab, target_of(r)).log_prob;
+        } else {
           row_compare[r] = ComparePosition(base->logits(r), model.logits(r), vocab, target_of(r));
         }
-      });
-    }
+      }
+    });
     for (int64_t r = 0; r < n; ++r) {
-      if (base == nullptr) {
-        nll_acc.Add(row_nll[r]);
-      } else {
-        kl_acc.Add(row_compare[r]);
-        nll_acc.Add(-row_compare[r].log_p_model);
-      }
-      if (rows[r].pos == ctx - 2) {  // the chunk's last scored token
-        const double ppl = nll_acc.Finish().ppl;
-        result.ppl_after_chunk.push_back(ppl);
-        if (progress) progress(static_cast<int64_t>(result.ppl_after_chunk.size()),
-                               plan.num_chunks, ppl);
-      }
+      if (sink) sink(row_compare[r]);
+      reducer.Add(row_compare[r]);
     }
   };
 
@@ -144,7 +160,7 @@ Result<PerplexityResult> EvaluatePerplexity(const std::vector<int32_t>& tokens,
     return Status::Ok();
   };
 
-  for (int64_t chunk0 = 0; chunk0 < plan.num_chunks; chunk0 += chunks_per_pass) {
+  for (int64_t chunk0 = first_chunk; chunk0 < end_chunk; chunk0 += chunks_per_pass) {
     const int64_t num_seq = std::min(chunks_per_pass, plan.num_chunks - chunk0);
     model.kv_cache().Clear();
     if (base != nullptr) base->kv_cache().Clear();
@@ -162,8 +178,7 @@ Result<PerplexityResult> EvaluatePerplexity(const std::vector<int32_t>& tokens,
     if (!batch.empty()) CRATIO_RETURN_IF_ERROR(forward_both());
   }
 
-  result.model = nll_acc.Finish();
-  if (base != nullptr) result.kl = kl_acc.Finish();
+  reducer.Finish(&result);
   result.eval_seconds = clock.ElapsedS();
   return result;
 }
@@ -268,7 +283,7 @@ Result<PerplexityResult> RunPerplexity(const std::string& model_path,
   CRATIO_ASSIGN_OR_RETURN(
       PerplexityResult result,
       EvaluatePerplexity(*tokens, plan, bos_id, **model_session, base_session.get(), pool,
-                         options.progress));
+                         options.progress, options.shard, options.sink));
   result.num_threads = pool.num_threads();
   return result;
 }

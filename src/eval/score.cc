@@ -48,13 +48,19 @@ Status CheckFits(const LoadedModel& model, const std::string& path, int64_t need
   return Status::Ok();
 }
 
-// Runs `score(begin, end)` over blocks of items, reporting progress between blocks.
+// Runs `score(begin, end)` over blocks of items — the shard's blocks when options.shard
+// splits the run — reporting progress between blocks; *first_item: the first item scored.
 template <typename Fn>
-Status InBlocks(int64_t num_items, int64_t block, const ScoreOptions& options, Fn score) {
-  for (int64_t begin = 0; begin < num_items; begin += block) {
-    const int64_t end = std::min(num_items, begin + block);
+Status InBlocks(int64_t num_items, int64_t block, const ScoreOptions& options,
+                int64_t* first_item, Fn score) {
+  const UnitRange blocks = ShardUnits((num_items + block - 1) / block, options.shard);
+  const int64_t first = std::min(num_items, blocks.begin * block);
+  const int64_t last = std::min(num_items, blocks.end * block);
+  *first_item = first;
+  for (int64_t begin = first; begin < last; begin += block) {
+    const int64_t end = std::min(last, begin + block);
     CRATIO_RETURN_IF_ERROR(score(begin, end));
-    if (options.progress) options.progress(end, num_items);
+    if (options.progress) options.progress(end - first, last - first);
   }
   return Status::Ok();
 }
@@ -140,7 +146,7 @@ Result<ModelScore> ScoreModel(const LoadedModel& model, const std::string& model
       CRATIO_ASSIGN_OR_RETURN(session, MakeSession(model, longest, n_seq, options));
       LoglikelihoodOptions lo;
       lo.share_prefix = options.share_prefix;
-      CRATIO_RETURN_IF_ERROR(InBlocks(n, 4 * n_seq, options, [&](int64_t b, int64_t e) {
+      CRATIO_RETURN_IF_ERROR(InBlocks(n, 4 * n_seq, options, &out.first_item, [&](int64_t b, int64_t e) {
         return append(
             ScoreChoiceItems(*session, Slice(items, b, e), Slice(prepared, b, e), lo, &out.timing));
       }));
@@ -163,7 +169,7 @@ Result<ModelScore> ScoreModel(const LoadedModel& model, const std::string& model
       const int64_t n_seq =
           options.n_seq > 0 ? options.n_seq : ChooseSeqs(model.config, n_ctx, 1, 16);
       CRATIO_ASSIGN_OR_RETURN(session, MakeSession(model, n_ctx, n_seq, options));
-      CRATIO_RETURN_IF_ERROR(InBlocks(n, n_seq, options, [&](int64_t b, int64_t e) {
+      CRATIO_RETURN_IF_ERROR(InBlocks(n, n_seq, options, &out.first_item, [&](int64_t b, int64_t e) {
         return append(ScoreGeneration(*session, tok, Slice(items, b, e), Slice(prompts, b, e),
                                       task.spec.generation, &out.timing));
       }));
@@ -182,23 +188,33 @@ Result<ModelScore> ScoreModel(const LoadedModel& model, const std::string& model
                                               : ChooseSeqs(model.config, window, 1,
                                                            std::max<int64_t>(1, 2048 / window));
       CRATIO_ASSIGN_OR_RETURN(session, MakeSession(model, window, n_seq, options));
-      CRATIO_RETURN_IF_ERROR(InBlocks(n, 8, options, [&](int64_t b, int64_t e) {
+      CRATIO_RETURN_IF_ERROR(InBlocks(n, 8, options, &out.first_item, [&](int64_t b, int64_t e) {
         return append(ScoreDocuments(*session, tok.bos_id(), Slice(items, b, e), Slice(docs, b, e),
                                      window, &out.timing));
       }));
       break;
     }
   }
-  for (const ItemResult& r : out.items) out.num_truncated_items += r.num_truncated_tokens > 0;
   out.num_threads = session->num_threads();
   out.n_seq = session->n_seq();
   out.n_ctx = session->n_ctx();
-  const int64_t t0 = NowNs();
-  auto metrics = ComputeMetrics(names, out.items, options.metric_options);
-  if (!metrics.ok()) return metrics.status().WithPrefix("task " + task.spec.name);
-  out.metrics = std::move(*metrics);
-  out.metrics_ns = NowNs() - t0;
+  if (!options.shard.split()) {
+    CRATIO_RETURN_IF_ERROR(FinishModelScore(task, options.metric_options, &out));
+  }
   return out;
+}
+
+Status FinishModelScore(const Task& task, const MetricOptions& options, ModelScore* score) {
+  score->num_truncated_items = 0;
+  for (const ItemResult& r : score->items) {
+    score->num_truncated_items += r.num_truncated_tokens > 0;
+  }
+  const int64_t t0 = NowNs();
+  auto metrics = ComputeMetrics(TaskMetricNames(task), score->items, options);
+  if (!metrics.ok()) return metrics.status().WithPrefix("task " + task.spec.name);
+  score->metrics = std::move(*metrics);
+  score->metrics_ns = NowNs() - t0;
+  return Status::Ok();
 }
 
 Result<std::vector<ModelScore>> ScoreModels(const std::vector<std::string>& model_paths,

@@ -13,6 +13,7 @@
 #include "eval/item_result.h"
 #include "eval/metrics/metric.h"
 #include "eval/scorers/loglikelihood.h"
+#include "eval/shard.h"
 #include "eval/stats/paired.h"
 #include "eval/tasks/task.h"
 #include "kernels/kernel_table.h"
@@ -30,11 +31,16 @@ struct ScoreOptions {
   const KernelTable* kernels = nullptr;  // null: the process-wide table (CRATIO_ISA)
   // Called after each block of items with (items done, items total).
   std::function<void(int64_t, int64_t)> progress;
+  // A distributed run (dist/): score only this shard's blocks of items — the blocks a
+  // single process forms, so every batch is the same — and leave the metrics empty for
+  // FinishModelScore over all shards' items.
+  WorkShard shard;
 };
 
 struct ModelScore {
   std::string model_path;
-  std::vector<ItemResult> items;     // items[i] is task.items[i]
+  std::vector<ItemResult> items;     // items[i] is task.items[first_item + i]
+  int64_t first_item = 0;            // 0 unless scored as a shard (ScoreOptions::shard)
   std::vector<MetricValue> metrics;  // the task's metrics, in the spec's order
   int64_t vocab_size = 0;
   int64_t num_truncated_items = 0;   // prompts cut from the front to fit the context
@@ -58,6 +64,10 @@ std::vector<std::string> TaskMetricNames(const Task& task);
 // (naming it) or the model has no tokenizer.
 Result<ModelScore> ScoreModel(const LoadedModel& model, const std::string& model_path,
                               const Task& task, const ScoreOptions& options = {});
+
+// Fills `score`'s truncation count and metrics from its items (all the task's items, in
+// order): the last step of ScoreModel, run by rank 0 of a distributed run after gathering.
+Status FinishModelScore(const Task& task, const MetricOptions& options, ModelScore* score);
 
 // Loads and scores each model in turn on the same task.
 Result<std::vector<ModelScore>> ScoreModels(const std::vector<std::string>& model_paths,

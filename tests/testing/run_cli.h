@@ -33,9 +33,10 @@ inline std::string ReadWholeFile(const std::string& path) {
   return ss.str();
 }
 
-// Runs `CratioBin() args...` with stdout / stderr redirected to files in a private temp
-// directory (pipes could fill up and deadlock on large output).
-inline CliResult RunCli(const std::vector<std::string>& args) {
+// Runs `argv_storage[0] argv_storage[1...]` (found on PATH) with stdout / stderr
+// redirected to files in a private temp directory (pipes could fill up and deadlock on
+// large output).
+inline CliResult RunProgram(std::vector<std::string> argv_storage) {
   static int counter = 0;
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() /
@@ -44,9 +45,6 @@ inline CliResult RunCli(const std::vector<std::string>& args) {
   const std::string out_path = (dir / "stdout").string();
   const std::string err_path = (dir / "stderr").string();
 
-  std::vector<std::string> argv_storage;
-  argv_storage.push_back(CratioBin());
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -74,6 +72,13 @@ inline CliResult RunCli(const std::vector<std::string>& args) {
   if (rc == 0) result.err = ReadWholeFile(err_path);
   std::filesystem::remove_all(dir);
   return result;
+}
+
+// Runs `CratioBin() args...` (see RunProgram).
+inline CliResult RunCli(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {CratioBin()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProgram(std::move(argv));
 }
 
 // "exit N, stdout: ..., stderr: ..." for assertion messages.

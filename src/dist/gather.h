@@ -1,0 +1,18 @@
+// Gathering each rank's share of a command's work to rank 0, with the test hooks the
+// end-to-end tests use to make one rank fail or die (docs/SCALING.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "dist/communicator.h"
+
+namespace cratio::dist {
+
+// comm.GatherToRoot(local), after the hooks:
+//   CRATIO_DIST_TEST_FAIL_RANK=R  rank R reports an error instead of its result;
+//   CRATIO_DIST_TEST_KILL_RANK=R  rank R kills itself (SIGKILL) instead of sending.
+Result<std::vector<std::string>> GatherShards(Communicator& comm, Result<std::string> local);
+
+}  // namespace cratio::dist

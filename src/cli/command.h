@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
 
 #include "base/status.h"
 
@@ -24,5 +25,10 @@ void AddCompressCommand(CLI::App& app, RunFn* run);
 void AddScoreCommand(CLI::App& app, RunFn* run);
 void AddReportCommand(CLI::App& app, RunFn* run);
 void AddHistoryCommand(CLI::App& app, RunFn* run);
+void AddEvalCommand(CLI::App& app, RunFn* run);
+void AddDemoCommand(CLI::App& app, RunFn* run);
+
+// The command line as typed ("cratio eval --base m.gguf ..."), recorded in results.
+const std::string& CommandLine();
 
 }  // namespace cratio::cli

@@ -10,6 +10,8 @@
 namespace cratio::cli {
 namespace {
 
+std::string g_command_line;
+
 int ExitCodeFor(const Status& s) {
   switch (s.code()) {
     case StatusCode::kOk: return 0;
@@ -23,6 +25,12 @@ int ExitCodeFor(const Status& s) {
 }
 
 int Main(int argc, char** argv) {
+  g_command_line = "cratio";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const bool quote = arg.empty() || arg.find_first_of(" \t'\"$;|&<>*?") != std::string::npos;
+    g_command_line += quote ? " '" + arg + "'" : " " + arg;
+  }
   CLI::App app{"cratio: what did this compression cost, and what did it buy?", "cratio"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "cratio 0.1.0");
@@ -38,6 +46,8 @@ int Main(int argc, char** argv) {
   AddScoreCommand(app, &run);
   AddReportCommand(app, &run);
   AddHistoryCommand(app, &run);
+  AddEvalCommand(app, &run);
+  AddDemoCommand(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -67,6 +77,9 @@ int Main(int argc, char** argv) {
 }
 
 }  // namespace
+
+const std::string& CommandLine() { return g_command_line; }
+
 }  // namespace cratio::cli
 
 int main(int argc, char** argv) { return cratio::cli::Main(argc, argv); }

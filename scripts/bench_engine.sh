@@ -9,7 +9,8 @@
 #   WORK_DIR   where the models and JSON results go (default /tmp/cratio_bench_engine;
 #              ~4 GB for 1b F16 plus its conversions)
 # Environment: THREADS (default 2), PROMPT (512), GEN (128), REPS (3), PRESETS ("110m 1b"),
-#   DTYPES ("f16 q8_0 q4_0 q4_k").
+#   DTYPES ("f16 q8_0 q4_0 q4_k"). CRATIO_AMX=0 (passed through to cratio) measures
+#   without the AMX prefill kernels on a CPU that has AMX.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${1:-build/release}"

@@ -195,31 +195,36 @@ void TokenBlock(const uint8_t* xa, int64_t xa_row_bytes, int64_t t0, const Chunk
   for (int t = 0; t < kTokens; ++t) {
     acc[t] = accumulate ? _mm512_loadu_ps(o + t * out_stride) : _mm512_setzero_ps();
   }
-  alignas(64) int32_t c0[16 * 16], c1[16 * 16];
+  // C tiles of sub-blocks (s, s + 1) go to c[parity]; they are scaled one iteration later,
+  // so the vector loads never wait for the tile stores just issued.
+  alignas(64) int32_t c[2][2][16 * 16];
   const uint8_t* a = xa + t0 * xa_row_bytes;
-  int s = 0;
-  for (; s + 2 <= ck.subs; s += 2) {
+  int pending = -1, pending_n = 0, parity = 0;
+  auto scale_pending = [&] {
+    for (int k = 0; k < pending_n; ++k) {
+      ScaleInto<kTokens, kHasMin>(c[parity ^ 1][k], ck, pending + k, t0, acc);
+    }
+  };
+  for (int s = 0; s < ck.subs; s += 2) {
+    const int n = std::min(2, ck.subs - s);
     _tile_zero(0);
     _tile_loadd(2, a + ck.a_offset[s], xa_row_bytes);
     _tile_loadd(3, ck.b[s], 64);
     _tile_dpbssd(0, 2, 3);
-    _tile_zero(1);
-    _tile_loadd(4, a + ck.a_offset[s + 1], xa_row_bytes);
-    _tile_loadd(5, ck.b[s + 1], 64);
-    _tile_dpbssd(1, 4, 5);
-    _tile_stored(0, c0, 64);
-    _tile_stored(1, c1, 64);
-    ScaleInto<kTokens, kHasMin>(c0, ck, s, t0, acc);
-    ScaleInto<kTokens, kHasMin>(c1, ck, s + 1, t0, acc);
+    if (n == 2) {
+      _tile_zero(1);
+      _tile_loadd(4, a + ck.a_offset[s + 1], xa_row_bytes);
+      _tile_loadd(5, ck.b[s + 1], 64);
+      _tile_dpbssd(1, 4, 5);
+    }
+    _tile_stored(0, c[parity][0], 64);
+    if (n == 2) _tile_stored(1, c[parity][1], 64);
+    if (pending >= 0) scale_pending();
+    pending = s;
+    pending_n = n;
+    parity ^= 1;
   }
-  if (s < ck.subs) {
-    _tile_zero(0);
-    _tile_loadd(2, a + ck.a_offset[s], xa_row_bytes);
-    _tile_loadd(3, ck.b[s], 64);
-    _tile_dpbssd(0, 2, 3);
-    _tile_stored(0, c0, 64);
-    ScaleInto<kTokens, kHasMin>(c0, ck, s, t0, acc);
-  }
+  if (pending >= 0) scale_pending();
   for (int t = 0; t < kTokens; ++t) _mm512_storeu_ps(o + t * out_stride, acc[t]);
 }
 

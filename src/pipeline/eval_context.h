@@ -42,6 +42,8 @@ class EvalContext {
   // Drops this plan's checkpoints (after the result is safely stored).
   Status DropCheckpoints();
 
+  // Counts a unit found by Peek and used as it is.
+  void NoteResumed() { ++resumed_; }
   int64_t resumed_units() const { return resumed_; }
   int64_t measured_units() const { return measured_; }
 
@@ -52,6 +54,7 @@ class EvalContext {
   std::string plan_key_;
   int64_t resumed_ = 0;
   int64_t measured_ = 0;
+  int64_t stored_ = 0;  // units committed by this process
 };
 
 }  // namespace cratio::pipeline

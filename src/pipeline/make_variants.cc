@@ -93,7 +93,10 @@ Result<std::vector<MadeVariant>> MakeRecipeVariants(EvalContext& ctx, const std:
       CRATIO_ASSIGN_OR_RETURN(const std::string why, Mismatch(v.path, canonical, base_sha, calib_sha));
       if (why.empty()) {
         CRATIO_ASSIGN_OR_RETURN(const std::optional<std::string> stored, ctx.Peek(unit));
-        if (stored) out[i] = DecodeMade(*stored);
+        if (stored) {
+          out[i] = DecodeMade(*stored);
+          ctx.NoteResumed();
+        }
         ctx.Log(fmt::format("variant {}: reusing {} (made by '{}' from this base)", v.name, v.path,
                             canonical));
         continue;

@@ -250,7 +250,7 @@ Result<EvalOutcome> RunEval(const EvalPlan& plan, const EvalRunOptions& options)
     if (!a.ok()) return a.status().WithPrefix(fmt::format("accounting of {}", names[m]));
     accounted.push_back(*a);
   }
-  r.base.name = "base";
+  r.base.name = FileStem(plan.base_path);
   r.base.path = plan.base_path;
   r.base.sha256 = base_sha;
   r.base.accounting = accounted[0].size;

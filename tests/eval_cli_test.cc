@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "eval/tasks/builtin_data.h"
 #include "testing/run_cli.h"
 #include "testing/test_data.h"
 
@@ -304,6 +306,38 @@ TEST(EvalCli, BadArgumentsExitTwoAndWriteNothing) {
                               "-o", file, "--no-db"});
   EXPECT_EQ(r.exit_code, 2) << Describe(r);
   EXPECT_NE(r.err.find("not a directory"), std::string::npos) << r.err;
+}
+
+TEST(EvalCli, FlagsCalibrationTextThatOverlapsTheEvaluation) {
+  CRATIO_REQUIRE_DATA_FILE(kModel);
+  const std::string dir = Fresh("overlap");
+  fs::create_directories(dir);
+  // Calibrating on the very text that is evaluated: the check must name it.
+  const std::string leaked = dir + "/leaked.txt";
+  { std::ofstream(leaked) << BuiltinDemoText(); }
+  // Text sharing no 8-token run with the task or the story text.
+  const std::string clean = dir + "/clean.txt";
+  {
+    std::ofstream out(clean);
+    for (int i = 0; i < 200; ++i) out << "quartz " << i << " zebra lattice " << i * 7 << ".\n";
+  }
+  for (const auto& [calib, expect_overlap] : {std::pair{leaked, true}, std::pair{clean, false}}) {
+    const CliResult r = RunCli({"eval", "--base", testing::DataPath(kModel), "--recipe", "q4_0",
+                                "--calib", calib, "--tasks", "demo", "--ppl-text", "builtin:demo",
+                                "--chunks", "2", "--bench", "none", "-o", dir + "/out", "--no-db",
+                                "--force", "-q", "-t", "2"});
+    ASSERT_EQ(r.exit_code, 0) << Describe(r);
+    const json o = ReadJson(dir + "/out/result.json")["variants"][0]["calibration_overlap"];
+    ASSERT_TRUE(o.is_object()) << calib;
+    EXPECT_EQ(o["num_items"].get<int64_t>() + o["num_items_too_short"].get<int64_t>(), 48 + 1);
+    if (expect_overlap) {
+      EXPECT_GE(o["num_items_overlapping"].get<int64_t>(), 1);
+      const auto ids = o["overlapping_ids"].get<std::vector<std::string>>();
+      EXPECT_NE(std::find(ids.begin(), ids.end(), "ppl-text"), ids.end()) << o.dump();
+    } else {
+      EXPECT_EQ(o["num_items_overlapping"].get<int64_t>(), 0) << o.dump();
+    }
+  }
 }
 
 TEST(DemoCli, RunsTheClassicCompressionsOnStories260K) {

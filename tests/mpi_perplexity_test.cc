@@ -90,5 +90,28 @@ TEST_F(MpiPerplexity, AKilledRankStopsTheRunAndIsNamed) {
       << Describe(r);
 }
 
+TEST_F(MpiPerplexity, RanksOnDifferentKernelsAreWarnedAbout) {
+  if (testing::ReadWholeFile("/proc/cpuinfo").find(" avx2") == std::string::npos) {
+    GTEST_SKIP() << "the CPU has no AVX2 kernels to mix with the scalar ones";
+  }
+  // Open MPI's MPMD form: rank 0 on the scalar reference kernels, rank 1 on AVX2.
+  std::vector<std::string> argv = testing::MpirunCommand();
+  const std::vector<std::string> args = Args(false);
+  for (const char* isa : {"ref", "avx2"}) {
+    if (std::string(isa) != "ref") argv.push_back(":");  // between the two app contexts
+    for (const std::string& a : {std::string("-np"), std::string("1"), std::string("env"),
+                                 std::string("CRATIO_ISA=") + isa, testing::CratioBin()}) {
+      argv.push_back(a);
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+  }
+  const auto r = testing::RunProgram(argv);
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_NE(r.err.find("cratio: warning: the ranks ran different kernels (by rank: ref, avx2)"),
+            std::string::npos)
+      << Describe(r);
+  EXPECT_NE(r.out.find("Final estimate: PPL = "), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cratio

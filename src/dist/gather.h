@@ -10,7 +10,9 @@
 
 namespace cratio::dist {
 
-// comm.GatherToRoot(local), after the hooks:
+// comm.GatherToRoot(local), each message wrapped with the rank's kernel ISA: rank 0 warns
+// on stderr when the ranks ran different kernels (their float sums differ in the last
+// digits, so the run is not bit-identical to one process; docs/SCALING.md). Test hooks:
 //   CRATIO_DIST_TEST_FAIL_RANK=R  rank R reports an error instead of its result;
 //   CRATIO_DIST_TEST_KILL_RANK=R  rank R kills itself (SIGKILL) instead of sending.
 Result<std::vector<std::string>> GatherShards(Communicator& comm, Result<std::string> local);

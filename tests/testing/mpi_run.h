@@ -26,11 +26,21 @@ inline std::string FindMpirun() {
   return "";
 }
 
-// `mpirun -np N cratio args...`. --timeout stops a hung job instead of the test.
+// mpirun and the flags every test run needs: root allowed, more ranks than cores, and
+// --timeout to stop a hung job instead of the test.
+inline std::vector<std::string> MpirunCommand() {
+  // Containers often forbid the cross-process memory reads Open MPI's shared-memory
+  // transport tries first (CMA); copying through shared memory works everywhere.
+  setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", /*overwrite=*/0);
+  return {FindMpirun(), "--allow-run-as-root", "--oversubscribe", "--timeout", "300"};
+}
+
+// `mpirun -np N cratio args...`.
 inline CliResult RunMpi(int num_ranks, const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {FindMpirun(),    "--allow-run-as-root", "--oversubscribe",
-                                   "--timeout",     "300",                 "-np",
-                                   std::to_string(num_ranks), CratioBin()};
+  std::vector<std::string> argv = MpirunCommand();
+  for (const std::string& a : {std::string("-np"), std::to_string(num_ranks), CratioBin()}) {
+    argv.push_back(a);
+  }
   argv.insert(argv.end(), args.begin(), args.end());
   return RunProgram(std::move(argv));
 }

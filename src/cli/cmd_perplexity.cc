@@ -180,8 +180,9 @@ Status RunPerplexityCommand(const PerplexityArgs& args) {
   // peer that gave up.
   auto result = PerplexityLocally(args, *comm, &positions);
   if (comm->size() > 1) {
-    Result<std::string> message = result.status();
-    if (result.ok()) message = dist::EncodePerplexityShard(*result, positions);
+    Result<std::string> message =
+        result.ok() ? Result<std::string>(dist::EncodePerplexityShard(*result, positions))
+                    : Result<std::string>(result.status());
     CRATIO_ASSIGN_OR_RETURN(std::vector<std::string> messages,
                             dist::GatherShards(*comm, std::move(message)));
     if (!comm->is_root()) return Status::Ok();

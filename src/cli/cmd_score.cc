@@ -242,12 +242,13 @@ Result<LocalScores> ScoreLocally(const ScoreArgs& args, const dist::Communicator
 // scores. `*done` is set on the other ranks, which have nothing left to do.
 Status GatherScores(dist::Communicator& comm, const ScoreArgs& args, Result<LocalScores>& local,
                     bool* done) {
-  Result<std::string> message = local.status();
-  if (local.ok()) {
+  auto encode = [&]() -> Result<std::string> {
+    if (!local.ok()) return local.status();
     std::vector<const ModelScore*> shards = {&local->score};
     if (!args.base.empty()) shards.push_back(&local->base_score);
-    message = dist::EncodeScoreShards(shards);
-  }
+    return dist::EncodeScoreShards(shards);
+  };
+  Result<std::string> message = encode();
   CRATIO_ASSIGN_OR_RETURN(std::vector<std::string> messages,
                           dist::GatherShards(comm, std::move(message)));
   *done = !comm.is_root();

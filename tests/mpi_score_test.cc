@@ -115,6 +115,23 @@ TEST_F(MpiScore, AFailingRankStopsTheRunNamingRankAndHost) {
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/failed.jsonl"));
 }
 
+TEST_F(MpiScore, ASilentRankIsNamedAfterTheTimeout) {
+#if !CRATIO_HAVE_MPI
+  GTEST_SKIP() << "built without MPI (MpiRefusal covers this build)";
+#endif
+  // Rank 1 hangs instead of sending; rank 0 waits 2 s past its own share, then aborts.
+  testing::ScopedEnvVar hang("CRATIO_DIST_TEST_HANG_RANK", "1");
+  testing::ScopedEnvVar timeout("CRATIO_DIST_TIMEOUT_S", "2");
+  const auto r = testing::RunMpi(2, Args(dir_ + "/hung.jsonl", false));
+  EXPECT_NE(r.exit_code, 0) << Describe(r);
+  EXPECT_NE(r.err.find("rank 1 (host " + testing::HostName() +
+                       ") sent no result within 2 s of rank 0 finishing its share "
+                       "(CRATIO_DIST_TIMEOUT_S)"),
+            std::string::npos)
+      << Describe(r);
+  EXPECT_EQ(r.out, "");
+}
+
 TEST_F(MpiScore, BuildWithoutMpiRefusesToRunUnderALauncher) {
 #if CRATIO_HAVE_MPI
   GTEST_SKIP() << "built with MPI (the other tests cover this build)";

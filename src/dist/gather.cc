@@ -1,10 +1,12 @@
 // See gather.h.
 #include "dist/gather.h"
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 
 #include "dist/wire.h"
 #include "kernels/kernel_table.h"
@@ -23,6 +25,9 @@ Result<std::vector<std::string>> GatherShards(Communicator& comm, Result<std::st
   if (comm.size() > 1 && HookNamesRank("CRATIO_DIST_TEST_KILL_RANK", comm.rank())) {
     std::fflush(stdout);
     std::raise(SIGKILL);
+  }
+  if (comm.size() > 1 && HookNamesRank("CRATIO_DIST_TEST_HANG_RANK", comm.rank())) {
+    for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   if (comm.size() > 1 && HookNamesRank("CRATIO_DIST_TEST_FAIL_RANK", comm.rank())) {
     local = InternalError("failing on purpose (CRATIO_DIST_TEST_FAIL_RANK={})", comm.rank());

@@ -14,7 +14,8 @@ namespace cratio::dist {
 // on stderr when the ranks ran different kernels (their float sums differ in the last
 // digits, so the run is not bit-identical to one process; docs/SCALING.md). Test hooks:
 //   CRATIO_DIST_TEST_FAIL_RANK=R  rank R reports an error instead of its result;
-//   CRATIO_DIST_TEST_KILL_RANK=R  rank R kills itself (SIGKILL) instead of sending.
+//   CRATIO_DIST_TEST_KILL_RANK=R  rank R kills itself (SIGKILL) instead of sending;
+//   CRATIO_DIST_TEST_HANG_RANK=R  rank R sleeps instead of sending (until it is killed).
 Result<std::vector<std::string>> GatherShards(Communicator& comm, Result<std::string> local);
 
 }  // namespace cratio::dist

@@ -133,13 +133,14 @@ TEST_P(AmxInt8Gemm, MatchesReferenceKernelOnTheSameActivations) {
   ASSERT_EQ(e.prefill_act_dtype, e.act_dtype);
   const MatmulKernel route = PrefillRoute(dtype);
   const MatmulKernel& ref = KernelTableFor(Isa::kRef).value()->matmul_for(dtype);
-  // 9 blocks: an odd last block; 65 blocks: two chunks of columns (k-quants: 3 super-blocks
-  // = 24 sub-blocks; 9 = 72 sub-blocks, two chunks). 13 rows: all on the
-  // AVX-512 rest; 37: two 16-row tiles + 5. 150 tokens: two panels with a 6-token tail.
+  // 9 blocks: one chunk; 65 blocks: three chunks of 32 sub-blocks (32 + 32 + 1; k-quants: 3
+  // super-blocks = 24 sub-blocks, one chunk; 9 = 72 sub-blocks, 32 + 32 + 8). 13 rows: all on the
+  // AVX-512 rest; 37: one 32-row pass (two groups sharing each A tile) + 5 rows on the rest;
+  // 53: a 32-row pass, a lone 16-row group and 5. 150 tokens: two panels with a 6-token tail.
   uint32_t seed = 300;
   const bool k_quant = dtype == DType::kQ4_K || dtype == DType::kQ5_K;
   for (int64_t cols : {k_quant ? 768 : 288, k_quant ? 2304 : 2080}) {
-    for (int64_t rows : {13, 37}) {
+    for (int64_t rows : {13, 37, 53}) {
       const auto w = RandomWeights(dtype, rows, cols, seed++);
       const int64_t wrb = WeightRowBytes(dtype, cols);
       for (int64_t num_tokens : {1, 16, 21, 150}) {

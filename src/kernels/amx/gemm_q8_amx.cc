@@ -1,14 +1,18 @@
 // q8_0 / q4_0 / q4_k / q5_k prefill gemm on AMX int8 tiles, with the activations the AVX-512
 // kernels use (q8_0 or q8_k blocks, same bytes). The unit is a sub-block of 32 values with
-// one scale per row (a q8_0 / q4_0 block, or one of a q4_k / q5_k super-block's 8): per 16 weight
-// rows and chunk of up to 64 sub-blocks the weights are unpacked to signed bytes and
-// repacked once into the B layout (one dword = 4 consecutive values of one row; 16 rows
-// side by side); per 16-token block and sub-block one tdpbssd gives the exact integer dots
-// C[token, row], which AVX-512 scales into f32 accumulators held in registers:
+// one scale per row (a q8_0 / q4_0 block, or one of a q4_k / q5_k super-block's 8): per pass
+// of 32 weight rows (two groups of 16; a last odd group alone) and chunk of up to 32
+// sub-blocks the weights are unpacked to signed bytes and repacked once into the B layout
+// (one dword = 4 consecutive values of one row; 16 rows side by side), and per panel and
+// chunk the activations are copied once into contiguous A tiles. Per 16-token block and
+// sub-block one A tile load feeds two tdpbssd (one per weight group) giving the exact
+// integer dots C[token, row], which AVX-512 scales into f32 accumulators:
 //   acc[t] += f32(C[t]) · w_scale · a_scale[t]  (− w_min · a_min[t] for q4_k's mins).
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <utility>
+#include <vector>
 
 #include "kernels/amx/amx_kernels.h"
 #include "kernels/amx/tile_config.h"
@@ -22,17 +26,26 @@
 namespace cratio::kernels {
 namespace {
 
-// Tiles: 0, 1 = C (tokens × 16 rows, int32) for an even / odd sub-block, 2, 4 = A (tokens
-// × 32 activation bytes), 3, 5 = B (8 × 64 bytes: 32 values × 16 rows).
-constexpr int kChunkSubs = 64;
+// Tiles: C (int32 dots, tokens × 16 rows) of token block i and weight group g is tile
+// 2i + g; 4, 5 = A of token blocks 0 and 1 (tokens × 32 activation bytes); 6, 7 = B of
+// weight groups 0 and 1 (8 × 64 bytes: 32 values × 16 rows). Per sub-block two A and two B
+// loads feed four independent tdpbssd (32 tokens × 32 rows).
+constexpr int kChunkSubs = 32;  // B of both groups: 2 × 32 × 512 bytes = 32 KiB
 constexpr int kMaxPanelTokens = 128;  // the route's token panel; activation scale tables
 constexpr int kBTileBytes = 512;
+constexpr int kATileBytes = 512;  // one packed A tile: 16 tokens × 32 bytes, stride 32
+constexpr int kMaxGroups = 2;
 
-void ConfigureTiles(int tokens) {
+// Token blocks of m0 and m1 rows (m1 = 0: one block).
+void ConfigureTiles(int m0, int m1) {
   amx::TileConfig cfg;
-  for (int c : {0, 1}) amx::SetTile(cfg, c, tokens, 64);  // C
-  for (int a : {2, 4}) amx::SetTile(cfg, a, tokens, 32);  // A
-  for (int b : {3, 5}) amx::SetTile(cfg, b, 8, 64);       // B
+  const int m[2] = {m0, m1};
+  for (int i = 0; i < 2; ++i) {
+    if (m[i] == 0) continue;
+    for (int g = 0; g < 2; ++g) amx::SetTile(cfg, 2 * i + g, m[i], 64);  // C
+    amx::SetTile(cfg, 4 + i, m[i], 32);                                  // A
+  }
+  for (int g = 0; g < 2; ++g) amx::SetTile(cfg, 6 + g, 8, 64);  // B
   amx::LoadTileConfig(cfg);
 }
 
@@ -162,103 +175,166 @@ struct Q5_KPolicy : Q4_KPolicy {
   }
 };
 
-// One chunk of sub-blocks, repacked for 16 weight rows, and the panel's activation factors.
+// One chunk of sub-blocks, repacked for up to two groups of 16 weight rows, and the panel's
+// activation factors.
 struct Chunk {
-  alignas(64) uint8_t b[kChunkSubs][kBTileBytes];
-  alignas(64) float w_scale[kChunkSubs][16];
-  alignas(64) float w_min[kChunkSubs][16];
+  alignas(64) uint8_t b[kMaxGroups][kChunkSubs][kBTileBytes];
+  alignas(64) float w_scale[kMaxGroups][kChunkSubs][16];
+  alignas(64) float w_min[kMaxGroups][kChunkSubs][16];
   alignas(64) float a_scale[kChunkSubs][kMaxPanelTokens];  // [sub][token]
   alignas(64) float a_min[kChunkSubs][kMaxPanelTokens];
   int64_t a_offset[kChunkSubs];  // byte offset of each sub-block's values in a token row
   int subs;
 };
 
-template <int kTokens, bool kHasMin>
-inline void ScaleInto(const int32_t* c, const Chunk& ck, int s, int64_t t0, __m512* acc) {
-  const __m512 ws = _mm512_load_ps(ck.w_scale[s]);
-  for (int t = 0; t < kTokens; ++t) {
+// acc[t] += f32(c[t]) · w_scale · a_scale[t] (− w_min · a_min[t]), t < tokens; acc rows of
+// 16 f32 in L1 (four C tiles' accumulators would not fit in the 32 vector registers).
+template <bool kHasMin>
+inline void ScaleInto(const int32_t* c, int tokens, const float* w_scale, const float* w_min,
+                      const float* a_scale, const float* a_min, float* acc) {
+  const __m512 ws = _mm512_load_ps(w_scale);
+  for (int t = 0; t < tokens; ++t) {
     const __m512 dots = _mm512_cvtepi32_ps(_mm512_load_si512(c + 16 * t));
-    acc[t] = _mm512_fmadd_ps(dots, _mm512_mul_ps(ws, _mm512_set1_ps(ck.a_scale[s][t0 + t])), acc[t]);
-    if (kHasMin) {
-      acc[t] = _mm512_fnmadd_ps(_mm512_load_ps(ck.w_min[s]), _mm512_set1_ps(ck.a_min[s][t0 + t]),
-                                acc[t]);
-    }
+    __m512 a = _mm512_fmadd_ps(dots, _mm512_mul_ps(ws, _mm512_set1_ps(a_scale[t])),
+                               _mm512_load_ps(acc + 16 * t));
+    if (kHasMin) a = _mm512_fnmadd_ps(_mm512_load_ps(w_min), _mm512_set1_ps(a_min[t]), a);
+    _mm512_store_ps(acc + 16 * t, a);
   }
 }
 
-// out[t0 + t, 16 rows] (+)= the chunk's sub-blocks, t < kTokens.
-template <int kTokens, bool kHasMin>
-void TokenBlock(const uint8_t* xa, int64_t xa_row_bytes, int64_t t0, const Chunk& ck, float* out,
-                int64_t out_stride, bool accumulate) {
-  __m512 acc[kTokens];
-  float* o = out + t0 * out_stride;
-  for (int t = 0; t < kTokens; ++t) {
-    acc[t] = accumulate ? _mm512_loadu_ps(o + t * out_stride) : _mm512_setzero_ps();
+// Which C tiles a TokenPair call computes.
+template <int kBlocks, int kGroups>
+inline void SubBlockTiles(const uint8_t* a0, const uint8_t* a1, const uint8_t* b0,
+                          const uint8_t* b1) {
+  // Tile numbers must be immediates, hence the spelled-out cases.
+  _tile_zero(0);
+  if (kGroups == 2) _tile_zero(1);
+  if (kBlocks == 2) _tile_zero(2);
+  if (kBlocks == 2 && kGroups == 2) _tile_zero(3);
+  _tile_loadd(4, a0, 32);
+  _tile_loadd(6, b0, 64);
+  _tile_dpbssd(0, 4, 6);
+  if (kGroups == 2) {
+    _tile_loadd(7, b1, 64);
+    _tile_dpbssd(1, 4, 7);
   }
-  // C tiles of sub-blocks (s, s + 1) go to c[parity]; they are scaled one iteration later,
-  // so the vector loads never wait for the tile stores just issued.
-  alignas(64) int32_t c[2][2][16 * 16];
-  const uint8_t* a = xa + t0 * xa_row_bytes;
-  int pending = -1, pending_n = 0, parity = 0;
+  if (kBlocks == 2) {
+    _tile_loadd(5, a1, 32);
+    _tile_dpbssd(2, 5, 6);
+    if (kGroups == 2) _tile_dpbssd(3, 5, 7);
+  }
+}
+
+template <int kBlocks, int kGroups>
+inline void StoreTiles(int32_t (*c)[16 * 16]) {
+  _tile_stored(0, c[0], 64);
+  if (kGroups == 2) _tile_stored(1, c[1], 64);
+  if (kBlocks == 2) _tile_stored(2, c[2], 64);
+  if (kBlocks == 2 && kGroups == 2) _tile_stored(3, c[3], 64);
+}
+
+// out[t0 + t, 16 · kGroups rows] (+)= the chunk's sub-blocks for kBlocks token blocks of m[0]
+// and m[1] tokens (the second starting at t0 + 16); a[i] is block i's packed A tiles
+// (sub-block s at a[i] + s · kATileBytes). The tiles are configured for m.
+template <int kBlocks, int kGroups, bool kHasMin>
+void TokenPair(const uint8_t* const a[2], const int m[2], int64_t t0, const Chunk& ck, float* out,
+               int64_t out_stride, bool accumulate) {
+  alignas(64) float acc[2][2][16][16];  // [block][group][token][row]
+  for (int i = 0; i < kBlocks; ++i) {
+    for (int g = 0; g < kGroups; ++g) {
+      for (int t = 0; t < m[i]; ++t) {
+        const float* o = out + (t0 + 16 * i + t) * out_stride + 16 * g;
+        _mm512_store_ps(acc[i][g][t], accumulate ? _mm512_loadu_ps(o) : _mm512_setzero_ps());
+      }
+    }
+  }
+  // The C tiles of sub-block s go to c[parity]; they are scaled one sub-block later, so the
+  // vector loads never wait for the tile stores just issued.
+  alignas(64) int32_t c[2][4][16 * 16];
+  int pending = -1, parity = 0;
   auto scale_pending = [&] {
-    for (int k = 0; k < pending_n; ++k) {
-      ScaleInto<kTokens, kHasMin>(c[parity ^ 1][k], ck, pending + k, t0, acc);
+    const int s = pending;
+    for (int i = 0; i < kBlocks; ++i) {
+      for (int g = 0; g < kGroups; ++g) {
+        ScaleInto<kHasMin>(c[parity ^ 1][2 * i + g], m[i], ck.w_scale[g][s], ck.w_min[g][s],
+                           ck.a_scale[s] + t0 + 16 * i, ck.a_min[s] + t0 + 16 * i, acc[i][g][0]);
+      }
     }
   };
-  for (int s = 0; s < ck.subs; s += 2) {
-    const int n = std::min(2, ck.subs - s);
-    _tile_zero(0);
-    _tile_loadd(2, a + ck.a_offset[s], xa_row_bytes);
-    _tile_loadd(3, ck.b[s], 64);
-    _tile_dpbssd(0, 2, 3);
-    if (n == 2) {
-      _tile_zero(1);
-      _tile_loadd(4, a + ck.a_offset[s + 1], xa_row_bytes);
-      _tile_loadd(5, ck.b[s + 1], 64);
-      _tile_dpbssd(1, 4, 5);
-    }
-    _tile_stored(0, c[parity][0], 64);
-    if (n == 2) _tile_stored(1, c[parity][1], 64);
+  for (int s = 0; s < ck.subs; ++s) {
+    SubBlockTiles<kBlocks, kGroups>(a[0] + s * kATileBytes, a[1] + s * kATileBytes, ck.b[0][s],
+                                    ck.b[1][s]);
+    // Without a second block / group the unused C slots are never read.
+    StoreTiles<kBlocks, kGroups>(c[parity]);
     if (pending >= 0) scale_pending();
     pending = s;
-    pending_n = n;
     parity ^= 1;
   }
   if (pending >= 0) scale_pending();
-  for (int t = 0; t < kTokens; ++t) _mm512_storeu_ps(o + t * out_stride, acc[t]);
+  for (int i = 0; i < kBlocks; ++i) {
+    for (int g = 0; g < kGroups; ++g) {
+      for (int t = 0; t < m[i]; ++t) {
+        _mm512_storeu_ps(out + (t0 + 16 * i + t) * out_stride + 16 * g,
+                         _mm512_load_ps(acc[i][g][t]));
+      }
+    }
+  }
 }
 
-using TokenBlockFn = void (*)(const uint8_t*, int64_t, int64_t, const Chunk&, float*, int64_t,
-                              bool);
-
-template <bool kHasMin, size_t... kI>
-constexpr std::array<TokenBlockFn, sizeof...(kI)> TokenBlockTable(std::index_sequence<kI...>) {
-  return {&TokenBlock<static_cast<int>(kI) + 1, kHasMin>...};
+// Weight rows [0, 16 · groups) of `wr` unpacked into the chunk's B tiles and row factors.
+template <class P>
+void PackWeights(const uint8_t* wr, int64_t w_row_bytes, int64_t k0, int blocks, int groups,
+                 Chunk& ck) {
+  for (int g = 0; g < groups; ++g) {
+    for (int b = 0; b < blocks; ++b) {
+      const uint8_t* block = wr + g * 16 * w_row_bytes + (k0 + b) * P::kBlockBytes;
+      __m512i v[P::kSubs][8];
+      __m512 scale[P::kSubs], min[P::kSubs];
+      P::Unpack(block, w_row_bytes, v);
+      P::Scales(block, w_row_bytes, scale, min);
+      for (int j = 0; j < P::kSubs; ++j) {
+        const int s = b * P::kSubs + j;
+        for (int p = 0; p < 8; ++p) {
+          _mm512_store_si512(reinterpret_cast<__m512i*>(ck.b[g][s] + 64 * p), v[j][p]);
+        }
+        _mm512_store_ps(ck.w_scale[g][s], scale[j]);
+        if (P::kHasMin) _mm512_store_ps(ck.w_min[g][s], min[j]);
+      }
+    }
+  }
 }
 
 template <class P>
 void GemmQ8Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows, int64_t cols,
                GemmFn rest) {
-  // kTokenBlocks[m - 1] handles m tokens.
-  static constexpr auto kTokenBlocks = TokenBlockTable<P::kHasMin>(std::make_index_sequence<16>{});
+  using PairFn = void (*)(const uint8_t* const[2], const int[2], int64_t, const Chunk&, float*,
+                          int64_t, bool);
+  // kPairs[blocks - 1][groups - 1].
+  static constexpr PairFn kPairs[2][2] = {
+      {&TokenPair<1, 1, P::kHasMin>, &TokenPair<1, 2, P::kHasMin>},
+      {&TokenPair<2, 1, P::kHasMin>, &TokenPair<2, 2, P::kHasMin>}};
   constexpr int kBlocksPerChunk = kChunkSubs / P::kSubs;
   const auto* wb = static_cast<const uint8_t*>(w);
   const auto* x = static_cast<const uint8_t*>(xa);
   const int64_t num_blocks = cols / (32 * P::kSubs);
   const int64_t tile_rows = num_rows / 16 * 16;
   Chunk ck;
+  // The panel's activations per chunk as contiguous A tiles ([token block][sub-block], 512
+  // bytes each): one tile load reads 8 whole cache lines instead of 16 rows of 32 bytes
+  // spread over the panel (and split across lines by the 34-byte q8_0 blocks).
+  thread_local std::vector<uint8_t> a_pack;
+  a_pack.resize(static_cast<size_t>(kMaxPanelTokens / 16) * kChunkSubs * kATileBytes);
   // Larger panels than the route hands out go in slices of kMaxPanelTokens.
   for (int64_t p0 = 0; p0 < num_tokens && tile_rows > 0; p0 += kMaxPanelTokens) {
     const int64_t panel = std::min<int64_t>(kMaxPanelTokens, num_tokens - p0);
     const uint8_t* xp = x + p0 * xa_row_bytes;
     float* op = out + p0 * out_stride;
-    const int64_t full_tokens = panel / 16 * 16;
-    const int tail_tokens = static_cast<int>(panel - full_tokens);
-    int configured = 0;
-    auto configure = [&configured](int tokens) {
-      if (configured != tokens) ConfigureTiles(tokens);
-      configured = tokens;
+    int configured[2] = {-1, -1};
+    auto configure = [&configured](const int m[2]) {
+      if (configured[0] != m[0] || configured[1] != m[1]) ConfigureTiles(m[0], m[1]);
+      configured[0] = m[0];
+      configured[1] = m[1];
     };
     for (int64_t k0 = 0; k0 < num_blocks; k0 += kBlocksPerChunk) {
       const int blocks = static_cast<int>(std::min<int64_t>(kBlocksPerChunk, num_blocks - k0));
@@ -275,33 +351,25 @@ void GemmQ8Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_ro
           }
         }
       }
+      for (int64_t t = 0; t < panel; ++t) {
+        const uint8_t* row = xp + t * xa_row_bytes;
+        uint8_t* dst = a_pack.data() + (t / 16) * ck.subs * kATileBytes + (t % 16) * 32;
+        for (int s = 0; s < ck.subs; ++s) std::memcpy(dst + s * kATileBytes, row + ck.a_offset[s], 32);
+      }
       const bool accumulate = k0 > 0;
-      for (int64_t r0 = 0; r0 < tile_rows; r0 += 16) {
-        const uint8_t* wr = wb + r0 * w_row_bytes;
-        for (int b = 0; b < blocks; ++b) {
-          const uint8_t* block = wr + (k0 + b) * P::kBlockBytes;
-          __m512i v[P::kSubs][8];
-          __m512 scale[P::kSubs], min[P::kSubs];
-          P::Unpack(block, w_row_bytes, v);
-          P::Scales(block, w_row_bytes, scale, min);
-          for (int j = 0; j < P::kSubs; ++j) {
-            const int s = b * P::kSubs + j;
-            for (int p = 0; p < 8; ++p) {
-              _mm512_store_si512(reinterpret_cast<__m512i*>(ck.b[s] + 64 * p), v[j][p]);
-            }
-            _mm512_store_ps(ck.w_scale[s], scale[j]);
-            if (P::kHasMin) _mm512_store_ps(ck.w_min[s], min[j]);
-          }
+      for (int64_t r0 = 0; r0 < tile_rows;) {
+        const int groups = tile_rows - r0 >= 32 ? 2 : 1;
+        PackWeights<P>(wb + r0 * w_row_bytes, w_row_bytes, k0, blocks, groups, ck);
+        // Token blocks in pairs of 32 tokens; the panel's last block may be short or alone.
+        for (int64_t t0 = 0; t0 < panel; t0 += 32) {
+          const int m[2] = {static_cast<int>(std::min<int64_t>(16, panel - t0)),
+                            static_cast<int>(std::clamp<int64_t>(panel - t0 - 16, 0, 16))};
+          const uint8_t* a[2] = {a_pack.data() + (t0 / 16) * ck.subs * kATileBytes,
+                                 a_pack.data() + (t0 / 16 + (m[1] > 0)) * ck.subs * kATileBytes};
+          configure(m);
+          kPairs[m[1] > 0][groups - 1](a, m, t0, ck, op + r0, out_stride, accumulate);
         }
-        if (full_tokens > 0) configure(16);
-        for (int64_t t0 = 0; t0 < full_tokens; t0 += 16) {
-          TokenBlock<16, P::kHasMin>(xp, xa_row_bytes, t0, ck, op + r0, out_stride, accumulate);
-        }
-        if (tail_tokens > 0) {
-          configure(tail_tokens);
-          kTokenBlocks[tail_tokens - 1](xp, xa_row_bytes, full_tokens, ck, op + r0, out_stride,
-                                        accumulate);
-        }
+        r0 += 16 * groups;
       }
     }
     _tile_release();

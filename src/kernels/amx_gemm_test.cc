@@ -119,6 +119,33 @@ TEST_P(AmxGemm, MatchesReferenceKernelWithinBf16Rounding) {
   }
 }
 
+// Every finite f16 bit pattern as a weight, read back through one-hot bf16 activations:
+// token t has 1.0 at column t only, so out[t, r] = bf16(w[r, t]) · 1 plus zeros, exactly the
+// route's rounding of that weight. Expected: numeric's F32ToBf16 (round to nearest even) of
+// the widened f16. 16 rows × 4096 columns = all 65536 patterns; the 2048 NaN / infinity
+// patterns (exponent 31) are replaced by 0 because 0 · inf would poison the other sums.
+TEST(AmxF16Weights, EveryFiniteF16RoundsToBf16LikeNumeric) {
+  if (SkipWithoutAmx()) GTEST_SKIP() << "no AMX on this CPU / OS";
+  constexpr int64_t kRows = 16, kCols = 4096;
+  std::vector<uint16_t> w(kRows * kCols);
+  for (int64_t i = 0; i < kRows * kCols; ++i) {
+    const auto h = static_cast<uint16_t>(i);
+    w[i] = (h & 0x7C00) == 0x7C00 ? 0 : h;
+  }
+  std::vector<uint16_t> xa(kCols * kCols, 0);
+  for (int64_t t = 0; t < kCols; ++t) xa[t * kCols + t] = 0x3F80;  // bf16 1.0
+  std::vector<float> out(kCols * kRows, -1.0f);
+  PrefillRoute(DType::kF16).gemm(w.data(), kCols * 2, xa.data(), kCols * 2, kCols, out.data(),
+                                 kRows, kRows, kCols);
+  for (int64_t t = 0; t < kCols; ++t) {
+    for (int64_t r = 0; r < kRows; ++r) {
+      const uint16_t h = w[r * kCols + t];
+      const float want = Bf16ToF32(F32ToBf16(F16ToF32(h)));
+      ASSERT_EQ(out[t * kRows + r], want) << "f16 bits 0x" << std::hex << h;
+    }
+  }
+}
+
 class AmxInt8Gemm : public ::testing::TestWithParam<DType> {};
 
 // Same q8_0 activation bytes on both sides and exact integer block dots: only the f32

@@ -4,7 +4,9 @@
 // block of bf16 activations is one A tile: C[16 tokens, 16 rows] += A · B by tdpbf16ps,
 // 16 × 16 × 32 multiply-adds per instruction, stored straight into out[token, row].
 #include <algorithm>
+#include <cstring>
 
+#include "base/cpu_features.h"
 #include "kernels/amx/amx_kernels.h"
 #include "kernels/amx/tile_config.h"
 #include "kernels/avx512/q8_0_act_outer.h"
@@ -44,6 +46,23 @@ inline __m512i RoundToBf16(__m512i bits) {
   return _mm512_mask_blend_epi32(nan, rounded, quiet);
 }
 
+// How B rows are made: bf16 weights as they are; f16 weights widened to f32 and rounded to
+// bf16 either by integer arithmetic (RoundToBf16) or by one AVX512-BF16 vcvtne2ps2bf16.
+// The two give the same bits for every f16 input: vcvtne2ps2bf16 rounds to nearest even,
+// quiets NaNs the same way, and its denormal flushing never applies (f16 values widen to
+// normal f32 or zero, and bf16 has f32's exponent range).
+enum class WeightKind { kBf16, kF16Integer, kF16Cvtne };
+
+// 32 f16 -> 32 bf16, order kept.
+inline __m512i F16ToBf16Cvtne(__m512i v) {
+  const __m512 lo = _mm512_cvtph_ps(_mm512_castsi512_si256(v));
+  const __m512 hi = _mm512_cvtph_ps(_mm512_extracti64x4_epi64(v, 1));
+  const __m512bh b = _mm512_cvtne2ps_pbh(hi, lo);  // lo -> elements 0-15
+  __m512i bits;
+  std::memcpy(&bits, &b, sizeof(bits));
+  return bits;
+}
+
 // 32 f16 -> 32 bf16, order kept.
 inline __m512i F16ToBf16(__m512i v) {
   const __m512i lo = RoundToBf16(_mm512_castps_si512(_mm512_cvtph_ps(_mm512_castsi512_si256(v))));
@@ -55,7 +74,7 @@ inline __m512i F16ToBf16(__m512i v) {
 
 // B tiles of 16 rows (all present) for `steps` steps of 32 columns from column k0:
 // dst + s * dst_step_bytes holds row p = dword p (columns k0 + 32s + 2p, +1) of each row.
-template <bool kF16>
+template <WeightKind kKind>
 void PackRows16(const uint8_t* w, int64_t w_row_bytes, int64_t k0, int steps, uint8_t* dst,
                 int64_t dst_step_bytes) {
   for (int s = 0; s < steps; ++s) {
@@ -64,7 +83,9 @@ void PackRows16(const uint8_t* w, int64_t w_row_bytes, int64_t k0, int steps, ui
     for (int q = 0; q < 4; ++q) avx512::Transpose16x4(p + 16 * q, w_row_bytes, d + 4 * q);
     uint8_t* out = dst + s * dst_step_bytes;
     for (int i = 0; i < 16; ++i) {
-      const __m512i v = kF16 ? F16ToBf16(d[i]) : d[i];
+      __m512i v = d[i];
+      if (kKind == WeightKind::kF16Integer) v = F16ToBf16(v);
+      if (kKind == WeightKind::kF16Cvtne) v = F16ToBf16Cvtne(v);
       _mm512_store_si512(reinterpret_cast<__m512i*>(out + i * 64), v);
     }
   }
@@ -122,7 +143,7 @@ void TokenBlock(const uint8_t* xa, int64_t xa_row_bytes, int64_t t0, int64_t k0,
   if (kTwo) _tile_stored(1, c + 16, c_stride);
 }
 
-template <bool kF16>
+template <WeightKind kKind>
 void GemmAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
              int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows, int64_t cols) {
   const auto* wb = static_cast<const uint8_t*>(w);
@@ -142,9 +163,9 @@ void GemmAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_
       const bool two = r0 + kGroupRows <= tile_rows;
       for (int64_t k0 = 0; k0 < tile_cols; k0 += kChunkCols) {
         const int steps = static_cast<int>(std::min<int64_t>(kChunkCols, tile_cols - k0) / kStepCols);
-        PackRows16<kF16>(wb + r0 * w_row_bytes, w_row_bytes, k0, steps, pack, 2 * kTileBytes);
+        PackRows16<kKind>(wb + r0 * w_row_bytes, w_row_bytes, k0, steps, pack, 2 * kTileBytes);
         if (two) {
-          PackRows16<kF16>(wb + (r0 + 16) * w_row_bytes, w_row_bytes, k0, steps,
+          PackRows16<kKind>(wb + (r0 + 16) * w_row_bytes, w_row_bytes, k0, steps,
                            pack + kTileBytes, 2 * kTileBytes);
         }
         const bool accumulate = k0 > 0;
@@ -165,6 +186,7 @@ void GemmAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_
     }
     _tile_release();
   }
+  constexpr bool kF16 = kKind != WeightKind::kBf16;
   const bool tiles_ran = tile_cols > 0 && num_tokens > 0;
   // Columns past the last whole step, for the rows the tiles covered.
   if (tile_cols < cols) {
@@ -195,13 +217,22 @@ void ConvertActBf16Amx(const float* x, void* xa, int64_t cols) {
 void GemmF16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                 int64_t cols) {
-  GemmAmx<true>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows, cols);
+  // AMX-BF16 parts have AVX512-BF16 too; the integer rounding stays for any that do not.
+  static const bool cvtne = GetCpuFeatures().avx512bf16;
+  if (cvtne) {
+    GemmAmx<WeightKind::kF16Cvtne>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
+                                   num_rows, cols);
+  } else {
+    GemmAmx<WeightKind::kF16Integer>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out,
+                                     out_stride, num_rows, cols);
+  }
 }
 
 void GemmBf16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                  int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                  int64_t cols) {
-  GemmAmx<false>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows, cols);
+  GemmAmx<WeightKind::kBf16>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
+                             num_rows, cols);
 }
 
 }  // namespace cratio::kernels

@@ -9,6 +9,7 @@
 
 #include "base/aligned_buffer.h"
 #include "base/timer.h"
+#include "kernels/amx_support.h"
 #include "kernels/probe_fma.h"
 
 namespace cratio {
@@ -94,39 +95,48 @@ Result<FlopsResult> MeasurePeakFlops(ThreadPool& pool, Isa isa, double seconds_p
     return InvalidInput("bench: FLOP probe needs >= 1 run of > 0 s (got {} runs of {} s)",
                         num_runs, seconds_per_run);
   }
-  const FmaProbe probe = FmaProbeFor(isa);
   const int nt = pool.num_threads();
 
-  // Times `iterations` on every thread at once; returns the wall time.
-  auto timed = [&](int64_t iterations) {
-    std::vector<float> out(nt, 0.0f);
-    const Stopwatch sw;
-    pool.Run([&](int t) { out[t] = probe.run(iterations); });
-    const double s = sw.ElapsedS();
-    float total = 0.0f;
-    for (float v : out) total += v;
-    g_sink.fetch_add(static_cast<uint64_t>(std::isfinite(total) ? 1 : 2),
-                     std::memory_order_relaxed);
-    return s;
+  // Best rate of `probe` on every thread at once.
+  auto best_rate = [&](const FmaProbe& probe) {
+    // Times `iterations` on every thread at once; returns the wall time.
+    auto timed = [&](int64_t iterations) {
+      std::vector<float> out(nt, 0.0f);
+      const Stopwatch sw;
+      pool.Run([&](int t) { out[t] = probe.run(iterations); });
+      const double s = sw.ElapsedS();
+      float total = 0.0f;
+      for (float v : out) total += v;
+      g_sink.fetch_add(static_cast<uint64_t>(std::isfinite(total) ? 1 : 2),
+                       std::memory_order_relaxed);
+      return s;
+    };
+    // Calibrate: grow a short run until it takes ≥ 10 ms, then scale to the target.
+    int64_t iterations = 1 << 16;
+    double s = timed(iterations);
+    while (s < 0.01 && iterations < (int64_t{1} << 40)) {
+      iterations *= 4;
+      s = timed(iterations);
+    }
+    iterations = std::max<int64_t>(1, static_cast<int64_t>(iterations * seconds_per_run / s));
+    const double flops = static_cast<double>(iterations) * probe.flops_per_iteration * nt;
+    double best = 0.0;
+    for (int run = 0; run < num_runs; ++run) {
+      const double t = timed(iterations);
+      if (t > 0) best = std::max(best, flops / t);
+    }
+    return best;
   };
-
-  // Calibrate: grow a short run until it takes ≥ 10 ms, then scale to the target.
-  int64_t iterations = 1 << 16;
-  double s = timed(iterations);
-  while (s < 0.01 && iterations < (int64_t{1} << 40)) {
-    iterations *= 4;
-    s = timed(iterations);
-  }
-  iterations = std::max<int64_t>(1, static_cast<int64_t>(iterations * seconds_per_run / s));
 
   FlopsResult r;
   r.isa = isa;
   r.num_threads = nt;
   r.num_runs = num_runs;
-  const double flops = static_cast<double>(iterations) * probe.flops_per_iteration * nt;
-  for (int run = 0; run < num_runs; ++run) {
-    const double t = timed(iterations);
-    if (t > 0) r.flops_per_s = std::max(r.flops_per_s, flops / t);
+  r.fma_flops_per_s = best_rate(FmaProbeFor(isa));
+  r.flops_per_s = r.fma_flops_per_s;
+  if (isa == Isa::kAvx512 && AmxEnabled()) {
+    r.probe = "amx-bf16";
+    r.flops_per_s = best_rate(AmxBf16TileProbe());
   }
   return r;
 }

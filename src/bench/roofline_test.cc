@@ -8,6 +8,7 @@
 #include <cmath>
 #include <vector>
 
+#include "kernels/amx_support.h"
 #include "kernels/probe_fma.h"
 
 namespace cratio {
@@ -52,6 +53,28 @@ TEST(FmaProbe, LongRunsSettleAtExactlyOnePerLane) {
   // 1e7 iterations: every chain reached 1.0 long ago and stayed (finite, no drift).
   const FmaProbe p = FmaProbeFor(BestAvailableIsa());
   EXPECT_EQ(p.run(10'000'000), static_cast<float>(p.flops_per_iteration / 2));
+}
+
+TEST(FmaProbe, AmxTileProbeAddsOneThirtySecondPerInstructionToEachAccumulator) {
+  if (!AmxEnabled() || !KernelTableFor(Isa::kAvx512).ok()) GTEST_SKIP() << "no AMX here";
+  const FmaProbe p = AmxBf16TileProbe();
+  // 4 tdpbf16ps × 16 × 16 outputs × 32 products × 2 FLOPs.
+  EXPECT_EQ(p.flops_per_iteration, 65536);
+  // Each instruction adds 32 · (1.0 · 2^-10) = 1/32 to element 0 of its C tile; 4 tiles
+  // summed after n iterations: 4n/32 = n/8.
+  for (int64_t n : {0, 1, 3, 10, 800}) EXPECT_EQ(p.run(n), static_cast<float>(n) / 8.0f) << n;
+}
+
+TEST(Roofline, FlopProbeNamesTheAmxTilesWhenTheAmxRouteIsOn) {
+  if (!KernelTableFor(Isa::kAvx512).ok()) GTEST_SKIP() << "no AVX-512 here";
+  ThreadPool pool(2);
+  auto r = MeasurePeakFlops(pool, Isa::kAvx512, 0.02, 1);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_STREQ(r->probe, AmxEnabled() ? "amx-bf16" : "fma");
+  EXPECT_GT(r->fma_flops_per_s, 0.0);
+  if (!AmxEnabled()) {
+    EXPECT_EQ(r->flops_per_s, r->fma_flops_per_s);
+  }
 }
 
 TEST(Roofline, BandwidthProbeReturnsAPositiveRateForTheWholeBuffer) {

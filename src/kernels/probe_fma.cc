@@ -15,4 +15,8 @@ FmaProbe FmaProbeFor(Isa isa) {
   return {Isa::kRef, kernels::kFmaProbeRefFlops, &kernels::FmaChainsRef};
 }
 
+FmaProbe AmxBf16TileProbe() {
+  return {Isa::kAvx512, kernels::kTileProbeAmxBf16Flops, &kernels::TileChainsAmxBf16};
+}
+
 }  // namespace cratio

@@ -113,7 +113,7 @@ Status RunEvalCommand(const EvalArgs& a) {
     return InvalidInput("eval: -o '{}' exists and is not a directory", a.out.out_dir);
   }
   CRATIO_ASSIGN_OR_RETURN(const pipeline::EvalPlan plan, BuildPlan(a));
-  return RunEvalAndReport(plan, a.out, a.force, a.require, a.command_line);
+  return RunEvalOnRanks(plan, a.out, a.force, a.require, a.command_line);
 }
 
 }  // namespace

@@ -7,7 +7,10 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "base/status.h"
 #include "pipeline/eval_plan.h"
@@ -42,10 +45,22 @@ class EvalContext {
   // Drops this plan's checkpoints (after the result is safely stored).
   Status DropCheckpoints();
 
+  // A share of a distributed run: only every count-th unit (from `index`) is computed,
+  // and computed units are collected instead of stored.
+  void SetShare(UnitShare share) { share_ = share; collecting_ = true; }
+  bool collecting() const { return collecting_; }
+  // Whether this process computes `unit` (always, unless collecting a share). Call once
+  // per unit, in the same order on every rank.
+  bool Owns(const std::string& unit);
+  std::vector<std::pair<std::string, std::string>> TakeCollected() { return std::move(collected_); }
+  // Units computed elsewhere; Peek finds them first.
+  void Preload(const std::vector<std::pair<std::string, std::string>>& units);
+
   // Counts a unit found by Peek and used as it is.
   void NoteResumed() { ++resumed_; }
   int64_t resumed_units() const { return resumed_; }
   int64_t measured_units() const { return measured_; }
+  int64_t shared_units() const { return shared_; }  // taken from Preload
 
  private:
   const EvalPlan& plan_;
@@ -55,6 +70,12 @@ class EvalContext {
   int64_t resumed_ = 0;
   int64_t measured_ = 0;
   int64_t stored_ = 0;  // units committed by this process
+  int64_t shared_ = 0;
+  UnitShare share_;
+  bool collecting_ = false;
+  int64_t units_seen_ = 0;
+  std::vector<std::pair<std::string, std::string>> collected_;
+  std::map<std::string, std::string> preloaded_;
 };
 
 }  // namespace cratio::pipeline

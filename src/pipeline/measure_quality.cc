@@ -50,6 +50,7 @@ Result<ModelScore> ScoreInBlocks(EvalContext& ctx, const LoadedModel& model,
     const int64_t end = std::min(n, begin + block);
     const std::string unit =
         fmt::format("items/{}/{}/{}", task.spec.name, name, begin / block);
+    if (!ctx.Owns(unit)) continue;
     CRATIO_ASSIGN_OR_RETURN(const std::string text, ctx.Unit(unit, [&]() -> Result<std::string> {
       auto s = ScoreModel(model, path, BlockTask(task, begin, end), so);
       if (!s.ok()) return s.status().WithPrefix(fmt::format("{} on {}", name, task.spec.name));
@@ -63,6 +64,7 @@ Result<ModelScore> ScoreInBlocks(EvalContext& ctx, const LoadedModel& model,
     for (ItemResult& it : items) score.items.push_back(std::move(it));
     ctx.Log(fmt::format("scoring {}: {} {}/{} items", task.spec.name, name, end, n));
   }
+  if (ctx.collecting()) return score;  // a share: the metrics are rank 0's, over all items
   for (const ItemResult& it : score.items) score.num_truncated_items += it.num_truncated_tokens > 0;
   const std::vector<std::string> names = TaskMetricNames(task);
   CRATIO_ASSIGN_OR_RETURN(score.metrics, ComputeMetrics(names, score.items));
@@ -183,6 +185,7 @@ Result<std::optional<report::PerplexityComparison>> MeasurePerplexity(
     return Out();
   }
   const std::string unit = "ppl/" + variant_name;
+  if (!ctx.Owns(unit)) return Out();
   CRATIO_ASSIGN_OR_RETURN(const std::string text, ctx.Unit(unit, [&]() -> Result<std::string> {
     ctx.Log(fmt::format("perplexity: {} against the base on {}", variant_name, plan.ppl_text));
     CRATIO_ASSIGN_OR_RETURN(const std::string text_path, PerplexityTextPath(ctx));
@@ -210,6 +213,7 @@ Result<std::optional<report::PerplexityComparison>> MeasurePerplexity(
     holder.perplexity = p;
     return report::VariantResultToJson(holder).dump();
   }));
+  if (ctx.collecting()) return Out();
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   CRATIO_ASSIGN_OR_RETURN(const report::VariantResult v, report::VariantResultFromJson(j, unit));
   if (!v.perplexity) return InvalidInput("checkpoint {}: no perplexity stored", unit);

@@ -154,16 +154,21 @@ std::vector<compare::OverlapItem> OverlapItems(const std::vector<Task>& tasks) {
   return items;
 }
 
-}  // namespace
-
-Result<EvalOutcome> RunEval(const EvalPlan& plan, const EvalRunOptions& options) {
-  const Stopwatch watch;
-  const std::string started = UtcNow();
-  // Everything that can be checked is checked before any model runs.
-  CRATIO_RETURN_IF_ERROR(ValidatePlan(plan));
+// What every entry point checks and derives before any model runs.
+struct Prepared {
   std::vector<compare::Constraint> constraints;
+  std::vector<Task> tasks;
+  std::string base_sha;
+  std::string ppl_text;
+  std::string calib_text;
+  std::string plan_key;
+};
+
+Result<Prepared> Prepare(const EvalPlan& plan, const EvalRunOptions& options) {
+  Prepared p;
+  CRATIO_RETURN_IF_ERROR(ValidatePlan(plan));
   if (!options.requirements.empty()) {
-    CRATIO_ASSIGN_OR_RETURN(constraints, compare::ParseConstraints(options.requirements));
+    CRATIO_ASSIGN_OR_RETURN(p.constraints, compare::ParseConstraints(options.requirements));
   }
   for (const VariantSpec& v : plan.variants) {
     if (!v.recipe.empty()) {
@@ -172,12 +177,12 @@ Result<EvalOutcome> RunEval(const EvalPlan& plan, const EvalRunOptions& options)
     }
   }
   std::error_code ec;
-  for (const std::string* p : {&plan.base_path, &plan.calib_path}) {
-    if (!p->empty() && !std::filesystem::exists(*p, ec)) return IoError("'{}': no such file", *p);
+  for (const std::string* f : {&plan.base_path, &plan.calib_path}) {
+    if (!f->empty() && !std::filesystem::exists(*f, ec)) return IoError("'{}': no such file", *f);
   }
-  CRATIO_ASSIGN_OR_RETURN(const std::vector<Task> tasks, LoadPlanTasks(plan));
+  CRATIO_ASSIGN_OR_RETURN(p.tasks, LoadPlanTasks(plan));
 
-  CRATIO_ASSIGN_OR_RETURN(const std::string base_sha, Sha256OfPath(plan.base_path));
+  CRATIO_ASSIGN_OR_RETURN(p.base_sha, Sha256OfPath(plan.base_path));
   std::vector<std::string> variant_ids;
   for (const VariantSpec& v : plan.variants) {
     if (v.recipe.empty()) {
@@ -191,19 +196,94 @@ Result<EvalOutcome> RunEval(const EvalPlan& plan, const EvalRunOptions& options)
       variant_ids.push_back("recipe:" + *CanonicalRecipe(v.recipe));
     }
   }
-  std::string ppl_text, ppl_sha, calib_sha, calib_text;
+  std::string ppl_sha, calib_sha;
   if (!plan.ppl_text.empty()) {
     auto text = ReadTextFile(plan.ppl_text);  // also "builtin:NAME" and .bz2
     if (!text.ok()) return text.status().WithPrefix("perplexity text");
-    ppl_text = std::move(*text);
-    ppl_sha = Sha256OfText(ppl_text);
+    p.ppl_text = std::move(*text);
+    ppl_sha = Sha256OfText(p.ppl_text);
   }
   if (!plan.calib_path.empty()) {
     auto text = ReadTextFile(plan.calib_path);
     if (!text.ok()) return text.status().WithPrefix("calibration text");
-    calib_text = std::move(*text);
-    calib_sha = Sha256OfText(calib_text);
+    p.calib_text = std::move(*text);
+    calib_sha = Sha256OfText(p.calib_text);
   }
+  p.plan_key = PlanKey(plan, p.base_sha, variant_ids, p.tasks, ppl_sha, calib_sha);
+  return p;
+}
+
+// Paths and labels of every model: the base first, then the variants.
+void ModelList(const EvalPlan& plan, std::vector<std::string>* paths,
+               std::vector<std::string>* names) {
+  *paths = {plan.base_path};
+  *names = {"base"};
+  for (const VariantSpec& v : plan.variants) {
+    paths->push_back(v.path);
+    names->push_back(v.name);
+  }
+}
+
+}  // namespace
+
+Status PrepareVariants(const EvalPlan& plan, const EvalRunOptions& options) {
+  CRATIO_ASSIGN_OR_RETURN(const Prepared p, Prepare(plan, options));
+  EvalContext ctx(plan, options, nullptr);
+  ctx.SetPlanKey(p.plan_key);
+  return MakeRecipeVariants(ctx, p.base_sha).status();
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> ComputeUnitShare(
+    const EvalPlan& plan, const EvalRunOptions& options, UnitShare share) {
+  if (share.count < 1 || share.index < 0 || share.index >= share.count) {
+    return InvalidInput("eval: share {} of {} does not exist", share.index, share.count);
+  }
+  CRATIO_ASSIGN_OR_RETURN(const Prepared p, Prepare(plan, options));
+  for (const VariantSpec& v : plan.variants) {
+    std::error_code ec;
+    if (!std::filesystem::exists(v.path, ec)) {
+      return IoError("variant '{}': '{}' is not there: recipe variants are made before the "
+                     "work is shared (on a cluster, -o must be on a shared file system)",
+                     v.name, v.path);
+    }
+  }
+  // With a store, a share commits its units as it goes (ranks on one host, or on a shared
+  // file system, share the file; SQLite serializes the writers), so a rerun resumes them.
+  std::unique_ptr<report::CheckpointStore> checkpoints;
+  if (!options.db_path.empty()) {
+    CRATIO_RETURN_IF_ERROR(report::ResultsStore::Open(options.db_path).status());
+    CRATIO_ASSIGN_OR_RETURN(report::CheckpointStore c,
+                            report::CheckpointStore::Open(options.db_path));
+    checkpoints = std::make_unique<report::CheckpointStore>(std::move(c));
+  }
+  EvalContext ctx(plan, options, std::move(checkpoints));
+  ctx.SetPlanKey(p.plan_key);
+  ctx.SetShare(share);
+  std::vector<std::string> paths, names;
+  ModelList(plan, &paths, &names);
+  CRATIO_ASSIGN_OR_RETURN(const QualityScores q, ScoreAllModels(ctx, p.tasks, paths, names));
+  for (size_t i = 0; i < plan.variants.size(); ++i) {
+    CRATIO_RETURN_IF_ERROR(MeasurePerplexity(ctx, names[i + 1], paths[i + 1],
+                                             q.same_tokenizer[i + 1])
+                               .status());
+  }
+  ctx.Log(fmt::format("share {} of {}: {} units measured, {} read back from an earlier run",
+                      share.index, share.count, ctx.measured_units(), ctx.resumed_units()));
+  return ctx.TakeCollected();
+}
+
+Result<EvalOutcome> RunEval(const EvalPlan& plan, const EvalRunOptions& options) {
+  const Stopwatch watch;
+  const std::string started = UtcNow();
+  // Everything that can be checked is checked before any model runs.
+  CRATIO_ASSIGN_OR_RETURN(const Prepared prepared, Prepare(plan, options));
+  const std::vector<compare::Constraint>& constraints = prepared.constraints;
+  const std::vector<Task>& tasks = prepared.tasks;
+  const std::string& base_sha = prepared.base_sha;
+  const std::string& ppl_text = prepared.ppl_text;
+  const std::string& calib_text = prepared.calib_text;
+  const std::string& plan_key = prepared.plan_key;
+  std::error_code ec;
 
   std::unique_ptr<report::ResultsStore> store;
   std::unique_ptr<report::CheckpointStore> checkpoints;
@@ -216,7 +296,6 @@ Result<EvalOutcome> RunEval(const EvalPlan& plan, const EvalRunOptions& options)
                             report::CheckpointStore::Open(options.db_path));
     checkpoints = std::make_unique<report::CheckpointStore>(std::move(c));
   }
-  const std::string plan_key = PlanKey(plan, base_sha, variant_ids, tasks, ppl_sha, calib_sha);
   if (checkpoints) {
     CRATIO_ASSIGN_OR_RETURN(const int64_t stored, checkpoints->Count(plan_key));
     if (stored > 0) {
@@ -228,6 +307,10 @@ Result<EvalOutcome> RunEval(const EvalPlan& plan, const EvalRunOptions& options)
   }
   EvalContext ctx(plan, options, std::move(checkpoints));
   ctx.SetPlanKey(plan_key);
+  ctx.Preload(options.preloaded_units);
+  if (!options.preloaded_units.empty()) {
+    ctx.Log(fmt::format("{} units were computed in the ranks' shares", options.preloaded_units.size()));
+  }
 
   CRATIO_ASSIGN_OR_RETURN(const std::vector<MadeVariant> made, MakeRecipeVariants(ctx, base_sha));
 
@@ -239,11 +322,8 @@ Result<EvalOutcome> RunEval(const EvalPlan& plan, const EvalRunOptions& options)
 
   const int64_t context_length =
       plan.bench.enabled ? plan.bench.prompt_tokens + plan.bench.gen_tokens - 1 : plan.ppl_ctx;
-  std::vector<std::string> paths = {plan.base_path}, names = {"base"};
-  for (const VariantSpec& v : plan.variants) {
-    paths.push_back(v.path);
-    names.push_back(v.name);
-  }
+  std::vector<std::string> paths, names;
+  ModelList(plan, &paths, &names);
   std::vector<Accounted> accounted;
   for (size_t m = 0; m < paths.size(); ++m) {
     auto a = Account(paths[m], context_length);
@@ -323,6 +403,7 @@ Result<EvalOutcome> RunEval(const EvalPlan& plan, const EvalRunOptions& options)
   r.run.wall_s = watch.ElapsedS();
   out.resumed_units = ctx.resumed_units();
   out.measured_units = ctx.measured_units();
+  out.shared_units = ctx.shared_units();
   if (store) {
     CRATIO_ASSIGN_OR_RETURN(out.run_id, store->Append(r));
     CRATIO_RETURN_IF_ERROR(ctx.DropCheckpoints());

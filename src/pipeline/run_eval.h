@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "base/status.h"
 #include "pipeline/eval_plan.h"
@@ -23,6 +25,9 @@ struct EvalRunOptions {
   std::string requirements;  // --require text ("" for none)
   // Progress lines ("scoring arc_easy: q8_0 64/100 items"); may be empty.
   std::function<void(const std::string&)> log;
+  // Units already computed elsewhere (the other ranks of a distributed run), used as if
+  // read back from checkpoints.
+  std::vector<std::pair<std::string, std::string>> preloaded_units;
 };
 
 struct EvalOutcome {
@@ -32,11 +37,25 @@ struct EvalOutcome {
   Status verdict;
   int64_t resumed_units = 0;  // units read back from checkpoints instead of measured
   int64_t measured_units = 0;
+  int64_t shared_units = 0;   // computed by the other ranks of a distributed run
   int64_t run_id = 0;         // id in the results store (0 without one)
 };
 
 // InvalidInput / IoError for a bad plan, a missing file, a recipe that does not parse or
 // a task that does not load — all checked before any model is run.
 Result<EvalOutcome> RunEval(const EvalPlan& plan, const EvalRunOptions& options);
+
+// A distributed run (docs/SCALING.md): rank 0 makes the recipe variants
+// (PrepareVariants); every rank then computes its share of the quality units — item
+// blocks and perplexities, dealt round-robin in the order RunEval meets them
+// (ComputeUnitShare); rank 0 gathers them into `preloaded_units` and runs RunEval, which
+// reads them back and measures the rest (memory and speed, on rank 0's host only).
+struct UnitShare {
+  int index = 0;  // this rank
+  int count = 1;  // ranks
+};
+Status PrepareVariants(const EvalPlan& plan, const EvalRunOptions& options);
+Result<std::vector<std::pair<std::string, std::string>>> ComputeUnitShare(
+    const EvalPlan& plan, const EvalRunOptions& options, UnitShare share);
 
 }  // namespace cratio::pipeline

@@ -29,6 +29,7 @@
 #include "bench/roofline.h"
 #include "bench/throughput.h"
 #include "model/loaded_model.h"
+#include "cli/bench_hosts.h"
 #include "cli/command.h"
 #include "io/model_file.h"
 #include "kernels/kernel_table.h"
@@ -646,7 +647,13 @@ void AddBenchCommand(CLI::App& app, RunFn* run) {
   cmd->add_flag("--memory-child", args->memory_child)->group("");
   cmd->add_option("--n-ctx", args->child_n_ctx)->group("");
   cmd->add_option("--n-seq", args->child_n_seq)->group("");
-  cmd->callback([run, args] { *run = [args] { return RunBench(*args); }; });
+  cmd->callback([run, args] {
+    *run = [args] {
+      // The memory probe's child inherits the launcher's environment: it must not join.
+      if (args->memory_child) return RunBench(*args);
+      return RunBenchPerHost([args] { return RunBench(*args); }, args->json);
+    };
+  });
 }
 
 }  // namespace cratio::cli

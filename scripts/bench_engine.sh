@@ -79,6 +79,10 @@ j = json.load(open(sys.argv[1]))
 e, r = j["environment"], j["roofline"]
 print(f"\nmachine: {e['cpu_model']}, {e['kernel_isa']} kernels, {e['threads']} threads, "
       f"{e['build_type']} build ({e['compiler']})")
-print(f"roofline: read {r['read_bandwidth_bytes_per_s']/1e9:.2f} GB/s, peak f32 FMA "
-      f"{r['peak_flops_per_s']/1e9:.1f} GFLOP/s ({r['peak_flops_isa']})")
+# The peak is the AMX-BF16 tile probe when the AVX-512 table's AMX prefill route is on
+# (bench/roofline.h; CRATIO_AMX=0 gives the f32 FMA probe); peak_flops_isa says "avx512"
+# either way.
+print(f"roofline: read {r['read_bandwidth_bytes_per_s']/1e9:.2f} GB/s, peak "
+      f"{r['peak_flops_per_s']/1e9:.1f} GFLOP/s ({r['peak_flops_isa']}; AMX-BF16 tiles when "
+      f"the AMX route is on, else f32 FMA)")
 PY

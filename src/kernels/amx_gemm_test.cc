@@ -163,14 +163,16 @@ TEST_P(AmxInt8Gemm, MatchesReferenceKernelOnTheSameActivations) {
   // 9 blocks: one chunk; 65 blocks: three chunks of 32 sub-blocks (32 + 32 + 1; k-quants: 3
   // super-blocks = 24 sub-blocks, one chunk; 9 = 72 sub-blocks, 32 + 32 + 8). 13 rows: all on the
   // AVX-512 rest; 37: one 32-row pass (two groups sharing each A tile) + 5 rows on the rest;
-  // 53: a 32-row pass, a lone 16-row group and 5. 150 tokens: two panels with a 6-token tail.
+  // 53: a 32-row pass, a lone 16-row group and 5. 21 tokens: one pair of token blocks (16 +
+  // 5); 150: eight pairs and a 16 + 6 pair in one panel; 300: a panel of 256, then 44 tokens
+  // (a full pair and a 12-token block alone).
   uint32_t seed = 300;
   const bool k_quant = dtype == DType::kQ4_K || dtype == DType::kQ5_K;
   for (int64_t cols : {k_quant ? 768 : 288, k_quant ? 2304 : 2080}) {
     for (int64_t rows : {13, 37, 53}) {
       const auto w = RandomWeights(dtype, rows, cols, seed++);
       const int64_t wrb = WeightRowBytes(dtype, cols);
-      for (int64_t num_tokens : {1, 16, 21, 150}) {
+      for (int64_t num_tokens : {1, 16, 21, 150, 300}) {
         const auto x = RandomFloats(num_tokens * cols, seed++);
         const auto got = RunGemm(route, w, rows, cols, x, num_tokens, wrb);
         const auto want = RunGemm(ref, w, rows, cols, x, num_tokens, wrb);

@@ -31,7 +31,7 @@ namespace {
 // weight groups 0 and 1 (8 × 64 bytes: 32 values × 16 rows). Per sub-block two A and two B
 // loads feed four independent tdpbssd (32 tokens × 32 rows).
 constexpr int kChunkSubs = 32;  // B of both groups: 2 × 32 × 512 bytes = 32 KiB
-constexpr int kMaxPanelTokens = 128;  // the route's token panel; activation scale tables
+constexpr int kMaxPanelTokens = 256;  // the route's token panel; activation scale tables
 constexpr int kBTileBytes = 512;
 constexpr int kATileBytes = 512;  // one packed A tile: 16 tokens × 32 bytes, stride 32
 constexpr int kMaxGroups = 2;

@@ -171,6 +171,8 @@ ordered_json RooflineJson(const BandwidthResult& bw, const FlopsResult& fl) {
   roof["bandwidth_buffer_bytes"] = bw.buffer_bytes;
   roof["peak_flops_per_s"] = fl.flops_per_s;
   roof["peak_flops_isa"] = std::string(IsaName(fl.isa));
+  roof["peak_flops_probe"] = fl.probe;  // "fma" or "amx-bf16": what peak_flops_per_s measured
+  roof["fma_peak_flops_per_s"] = fl.fma_flops_per_s;
   return roof;
 }
 
@@ -252,10 +254,10 @@ Status RunBench(const BenchArgs& args) {
   std::printf("machine   %s, %s kernels, %d threads, %s build\n", cpu.model_name.c_str(),
               std::string(IsaName(isa)).c_str(), pool.num_threads(),
               CollectEnvironment(pool.num_threads()).build_type.c_str());
-  std::printf("roofline  read %.2f GB/s (%lld MiB buffer, best of %d), peak f32 FMA %.1f "
-              "GFLOP/s (%s, best of %d)\n",
+  std::printf("roofline  read %.2f GB/s (%lld MiB buffer, best of %d), peak %.1f "
+              "GFLOP/s (%s probe, %s, best of %d)\n",
               bw.read_bytes_per_s * 1e-9, static_cast<long long>(bw.buffer_bytes >> 20),
-              bw.num_runs, fl.flops_per_s * 1e-9, std::string(IsaName(fl.isa)).c_str(),
+              bw.num_runs, fl.flops_per_s * 1e-9, fl.probe, std::string(IsaName(fl.isa)).c_str(),
               fl.num_runs);
   if (!sha.empty()) std::printf("sha256    %s\n", sha.c_str());
   std::printf("\n%-8s %20s %12s  %s\n", "test", "tok/s (mean ± sd)", "% of limit", "limit");
@@ -570,8 +572,8 @@ Status RunScenarios(const BenchArgs& args) {
               env.cpu_model.c_str(), env.kernel_isa.c_str(), env.threads,
               env.cpu_governor.c_str(), env.kernel_release.c_str(), env.load_average.c_str(),
               env.build_type.c_str(), env.git_commit.c_str());
-  std::printf("roofline read %.2f GB/s, peak f32 FMA %.1f GFLOP/s\n\n",
-              bw.read_bytes_per_s * 1e-9, fl.flops_per_s * 1e-9);
+  std::printf("roofline read %.2f GB/s, peak %.1f GFLOP/s (%s probe)\n\n",
+              bw.read_bytes_per_s * 1e-9, fl.flops_per_s * 1e-9, fl.probe);
   CRATIO_ASSIGN_OR_RETURN(const std::string text, ScenariosText(rep));
   std::fputs(text.c_str(), stdout);
   return Status::Ok();

@@ -9,8 +9,12 @@
 namespace cratio::kernels::avx512 {
 
 // A weight policy P provides:
+//   static constexpr int kElemBytes;                                     // bytes per weight
 //   static __m512 Load(const uint8_t* row, int64_t c);                  // cols c..c+15
 //   static __m512 LoadTail(const uint8_t* row, int64_t c, __mmask16 m); // masked lanes
+
+// Decode's software prefetch distance in each weight row.
+inline constexpr int64_t kFloatDecodePrefetchBytes = 576;
 
 template <class P, int kRows, int kTokens>
 inline void FloatTile(const uint8_t* w, int64_t w_row_bytes, const float* x, int64_t x_stride,
@@ -22,7 +26,18 @@ inline void FloatTile(const uint8_t* w, int64_t w_row_bytes, const float* x, int
   int64_t c = 0;
   for (; c + 16 <= cols; c += 16) {
     __m512 wv[kRows];
-    for (int r = 0; r < kRows; ++r) wv[r] = P::Load(w + r * w_row_bytes, c);
+    for (int r = 0; r < kRows; ++r) {
+      if constexpr (kTokens == 1) {
+        // Decode streams kRows rows at once: fetch ahead in each, one line per 64 bytes
+        // consumed (prefetches never fault past a row's end).
+        if ((c * P::kElemBytes) % 64 == 0) {
+          _mm_prefetch(reinterpret_cast<const char*>(w + r * w_row_bytes + c * P::kElemBytes +
+                                                     kFloatDecodePrefetchBytes),
+                       _MM_HINT_T0);
+        }
+      }
+      wv[r] = P::Load(w + r * w_row_bytes, c);
+    }
     for (int t = 0; t < kTokens; ++t) {
       const __m512 xv = _mm512_loadu_ps(x + t * x_stride + c);
       for (int r = 0; r < kRows; ++r) acc[r][t] = _mm512_fmadd_ps(wv[r], xv, acc[r][t]);

@@ -23,6 +23,10 @@ namespace cratio::kernels::avx512 {
 //   static float CorrFactor(const uint8_t* block);
 // and the super-block value is  d·Σ_sub scale·Σ value·a + CorrFactor·Σ_i c[i]·bsum[i].
 
+// Decode's software prefetch distance, in super-blocks of each row (past a row's end the
+// prefetch touches the next row or unmapped memory harmlessly: prefetches never fault).
+inline constexpr int kPrefetchBlocks = 4;
+
 // out[t * out_stride + r] = Σ_c W[r, c] · x[t, c] for r < kRows, t < kTokens.
 template <class P, int kRows, int kTokens>
 inline void Q8KActTile(const uint8_t* w, int64_t w_row_bytes, const uint8_t* xa,
@@ -37,6 +41,15 @@ inline void Q8KActTile(const uint8_t* w, int64_t w_row_bytes, const uint8_t* xa,
     typename P::Row rows[kRows];
     for (int r = 0; r < kRows; ++r) {
       blocks[r] = w + r * w_row_bytes + b * P::kBlockBytes;
+      if constexpr (kTokens == 1) {
+        // Decode streams kRows weight rows at once: ask for the super-block
+        // kPrefetchBlocks ahead in each, so the loads overlap the arithmetic instead of
+        // waiting on the hardware prefetcher to find every stream.
+        const uint8_t* ahead = blocks[r] + kPrefetchBlocks * P::kBlockBytes;
+        for (int line = 0; line < P::kBlockBytes; line += 64) {
+          _mm_prefetch(reinterpret_cast<const char*>(ahead + line), _MM_HINT_T0);
+        }
+      }
       P::Prepare(blocks[r], rows[r]);
     }
     const BlockQ8_K* xb[kTokens];

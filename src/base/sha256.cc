@@ -154,4 +154,10 @@ Result<std::string> Sha256OfPath(const std::string& path) {
   return h.FinishHex();
 }
 
+std::string Sha256OfBytes(std::string_view bytes) {
+  Sha256 h;
+  h.Update(bytes.data(), bytes.size());
+  return h.FinishHex();
+}
+
 }  // namespace cratio

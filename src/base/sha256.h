@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 
@@ -42,5 +43,7 @@ const std::array<uint32_t, 64>& Sha256RoundConstants();
 // Hex SHA-256 of a file (mapped, read once), or of a directory's regular files in name
 // order, concatenated. IoError when it cannot be read.
 Result<std::string> Sha256OfPath(const std::string& path);
+// Lower-case hex digest of `bytes`.
+std::string Sha256OfBytes(std::string_view bytes);
 
 }  // namespace cratio

@@ -87,13 +87,9 @@ void AddDemoCommand(CLI::App& app, RunFn* run) {
       "demo",
       "The main job on a default model (stories260K, else a built-in random model): six "
       "classic compressions compared with the base in one report");
-  cmd->add_option("-o,--out", args->out.out_dir, "Output directory")->capture_default_str();
-  cmd->add_option("--lang", args->out.lang, "Text report language: en or zh")->capture_default_str();
-  cmd->add_option("--db", args->out.db, "Results store (default $CRATIO_DB, else ~/.cache/cratio/results.db)");
-  cmd->add_flag("--no-db", args->out.no_db, "Do not store the run");
+  AddEvalOutputFlags(cmd, &args->out, "Output directory");
   cmd->add_option("-t,--threads", args->threads, "Threads (0: one per core)");
   cmd->add_option("--model", args->model, "Use this model instead of the default");
-  cmd->add_flag("-q,--quiet", args->out.quiet, "No progress lines on stderr");
   cmd->callback([run, args] { *run = [args] { return RunDemo(*args); }; });
 }
 

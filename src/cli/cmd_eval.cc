@@ -144,14 +144,10 @@ void AddEvalCommand(CLI::App& app, RunFn* run) {
   cmd->add_option("--calib", args->calib, "Calibration text for the recipes (also checked for overlap with the evaluation items)");
   cmd->add_option("--require", args->require,
                   "Constraints, e.g. 'retention.overall>=0.98,latency.ttft_p99_ms<=500,memory.peak_mb<=4000'; exit 3 when no variant passes all");
-  cmd->add_option("-o,--out", args->out.out_dir, "Output directory (result.json, reports, made variants)")->capture_default_str();
-  cmd->add_option("--lang", args->out.lang, "Text report language: en or zh")->capture_default_str();
-  cmd->add_option("--db", args->out.db, "Results store (default $CRATIO_DB, else ~/.cache/cratio/results.db)");
-  cmd->add_flag("--no-db", args->out.no_db, "Do not store the run (and do not resume)");
+  AddEvalOutputFlags(cmd, &args->out, "Output directory (result.json, reports, made variants)");
   cmd->add_flag("--force", args->force, "Remake recipe variants whose files were made differently");
   cmd->add_option("-t,--threads", args->threads, "Threads (0: one per core)");
   cmd->add_option("--item-block", args->item_block, "Items scored per checkpoint")->capture_default_str();
-  cmd->add_flag("-q,--quiet", args->out.quiet, "No progress lines on stderr");
   cmd->callback([run, args] {
     args->command_line = CommandLine();
     *run = [args] { return RunEvalCommand(*args); };

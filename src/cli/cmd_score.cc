@@ -42,11 +42,6 @@ struct ScoreArgs {
   bool print_spec = false;
 };
 
-std::string DataRoot() {
-  if (const char* d = std::getenv("CRATIO_DATA"); d && *d) return d;
-  return "../shared/data";
-}
-
 ordered_json MetricJson(const MetricValue& m) {
   ordered_json j;
   j["name"] = m.name;

@@ -28,6 +28,9 @@ void AddHistoryCommand(CLI::App& app, RunFn* run);
 void AddEvalCommand(CLI::App& app, RunFn* run);
 void AddDemoCommand(CLI::App& app, RunFn* run);
 
+// The data root for built-in tasks and models: $CRATIO_DATA, else ../shared/data.
+std::string DataRoot();
+
 // The command line as typed ("cratio eval --base m.gguf ..."), recorded in results.
 const std::string& CommandLine();
 

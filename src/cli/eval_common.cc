@@ -16,9 +16,13 @@
 
 namespace cratio::cli {
 
-std::string DataRoot() {
-  if (const char* d = std::getenv("CRATIO_DATA"); d && *d) return d;
-  return "../shared/data";
+void AddEvalOutputFlags(CLI::App* cmd, EvalOutputArgs* out, const std::string& out_help) {
+  cmd->add_option("-o,--out", out->out_dir, out_help)->capture_default_str();
+  cmd->add_option("--lang", out->lang, "Text report language: en or zh")->capture_default_str();
+  cmd->add_option("--db", out->db,
+                  "Results store (default $CRATIO_DB, else ~/.cache/cratio/results.db)");
+  cmd->add_flag("--no-db", out->no_db, "Do not store the run (and do not resume)");
+  cmd->add_flag("-q,--quiet", out->quiet, "No progress lines on stderr");
 }
 
 namespace {

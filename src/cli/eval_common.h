@@ -2,6 +2,7 @@
 // writing the result and reports, printing the text report and the files written.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,8 +21,8 @@ struct EvalOutputArgs {
   bool quiet = false;
 };
 
-// The data root for built-in tasks: $CRATIO_DATA, else ../shared/data.
-std::string DataRoot();
+// -o, --lang, --db, --no-db and -q, shared by eval and demo.
+void AddEvalOutputFlags(CLI::App* cmd, EvalOutputArgs* out, const std::string& out_help);
 
 // Runs `plan`, writes <out_dir>/result.json and the reports, prints the text report to
 // stdout. Returns the verdict (kConstraintFailed → exit 3) once everything is written.

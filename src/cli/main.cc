@@ -2,6 +2,7 @@
 // Status into a message on stderr and an exit code (0 ok, 1 internal, 2 bad input,
 // 3 constraint failed).
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <new>
 
@@ -79,6 +80,11 @@ int Main(int argc, char** argv) {
 }  // namespace
 
 const std::string& CommandLine() { return g_command_line; }
+
+std::string DataRoot() {
+  if (const char* d = std::getenv("CRATIO_DATA"); d && *d) return d;
+  return "../shared/data";
+}
 
 }  // namespace cratio::cli
 

@@ -5,8 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <system_error>
@@ -32,21 +30,6 @@ namespace {
 using nlohmann::ordered_json;
 
 constexpr const char* kCratioVersion = "0.1.0";
-
-std::string UtcNow() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string Sha256OfText(std::string_view text) {
-  Sha256 h;
-  h.Update(text.data(), text.size());
-  return h.FinishHex();
-}
 
 // Bytes on disk: a file's size, or the sum over a directory's files (safetensors shards).
 double BytesOnDisk(const std::string& path) {
@@ -101,7 +84,7 @@ report::EnvironmentInfo Environment(int threads) {
   env.memory_bytes = pages > 0 && page > 0 ? static_cast<double>(pages) * page : compare::kNaN;
   env.os = e.kernel_release;
   env.compiler = e.compiler + " (" + e.build_type + ")";
-  env.fingerprint = Sha256OfText(fmt::format("{}|{}|{}|{}|{}|{}|{}", env.cpu_model, env.kernel_isa,
+  env.fingerprint = Sha256OfBytes(fmt::format("{}|{}|{}|{}|{}|{}|{}", env.cpu_model, env.kernel_isa,
                                              env.num_threads, env.num_cores, env.memory_bytes,
                                              env.os, env.compiler));
   return env;
@@ -137,7 +120,7 @@ std::string PlanKey(const EvalPlan& plan, const std::string& base_sha,
   j["calib"] = calib_sha;
   j["threads"] = plan.threads;
   j["item_block"] = plan.item_block;
-  return Sha256OfText(j.dump());
+  return Sha256OfBytes(j.dump());
 }
 
 std::vector<compare::OverlapItem> OverlapItems(const std::vector<Task>& tasks) {
@@ -201,13 +184,13 @@ Result<Prepared> Prepare(const EvalPlan& plan, const EvalRunOptions& options) {
     auto text = ReadTextFile(plan.ppl_text);  // also "builtin:NAME" and .bz2
     if (!text.ok()) return text.status().WithPrefix("perplexity text");
     p.ppl_text = std::move(*text);
-    ppl_sha = Sha256OfText(p.ppl_text);
+    ppl_sha = Sha256OfBytes(p.ppl_text);
   }
   if (!plan.calib_path.empty()) {
     auto text = ReadTextFile(plan.calib_path);
     if (!text.ok()) return text.status().WithPrefix("calibration text");
     p.calib_text = std::move(*text);
-    calib_sha = Sha256OfText(p.calib_text);
+    calib_sha = Sha256OfBytes(p.calib_text);
   }
   p.plan_key = PlanKey(plan, p.base_sha, variant_ids, p.tasks, ppl_sha, calib_sha);
   return p;
@@ -274,7 +257,7 @@ Result<std::vector<std::pair<std::string, std::string>>> ComputeUnitShare(
 
 Result<EvalOutcome> RunEval(const EvalPlan& plan, const EvalRunOptions& options) {
   const Stopwatch watch;
-  const std::string started = UtcNow();
+  const std::string started = UtcNowIso8601();
   // Everything that can be checked is checked before any model runs.
   CRATIO_ASSIGN_OR_RETURN(const Prepared prepared, Prepare(plan, options));
   const std::vector<compare::Constraint>& constraints = prepared.constraints;
@@ -399,7 +382,7 @@ Result<EvalOutcome> RunEval(const EvalPlan& plan, const EvalRunOptions& options)
   if (!out.verdict.ok() && out.verdict.code() != StatusCode::kConstraintFailed) {
     return out.verdict;
   }
-  r.run.finished_at_utc = UtcNow();
+  r.run.finished_at_utc = UtcNowIso8601();
   r.run.wall_s = watch.ElapsedS();
   out.resumed_units = ctx.resumed_units();
   out.measured_units = ctx.measured_units();

@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "base/sha256.h"
+#include "base/timer.h"
 
 namespace cratio::report {
 namespace {
@@ -72,15 +73,6 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
   int rc_ = SQLITE_ERROR;
 };
-
-std::string NowUtc() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // Opens `path` with sqlite3_open_v2 `flags` and a 5 s busy timeout; IoError naming the
 // file when that fails. The caller owns the handle.
@@ -204,7 +196,7 @@ Result<int64_t> ResultsStore::Append(const EvalResult& r) {
            "base_sha256, env_fingerprint, best_variant, num_variants, result_sha256, result_json) "
            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!run.ok()) return fail(Error("preparing the run row"));
-  run.Text(1, NowUtc());
+  run.Text(1, UtcNowIso8601());
   run.Text(2, r.schema);
   run.Text(3, r.run.started_at_utc);
   run.Text(4, r.base.name);

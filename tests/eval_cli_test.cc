@@ -237,9 +237,11 @@ TEST(EvalCli, ResumesAfterAKillWithoutRedoingOrLosingItems) {
                            "--chunks", "3"});
   // Killed (SIGKILL) right after its 5th unit: both compressions and 3 of the base's
   // item blocks are committed.
-  ::setenv("CRATIO_FAULT_KILL_AFTER_UNITS", "5", 1);
-  const CliResult killed = RunCli(args);
-  ::unsetenv("CRATIO_FAULT_KILL_AFTER_UNITS");
+  CliResult killed;
+  {
+    const testing::ScopedEnvVar kill("CRATIO_FAULT_KILL_AFTER_UNITS", "5");
+    killed = RunCli(args);
+  }
   ASSERT_EQ(killed.exit_code, 128 + 9) << Describe(killed);
   EXPECT_FALSE(fs::exists(dir + "/result.json"));  // nothing half-written
 
@@ -343,6 +345,9 @@ TEST(EvalCli, FlagsCalibrationTextThatOverlapsTheEvaluation) {
 TEST(DemoCli, RunsTheClassicCompressionsOnStories260K) {
   CRATIO_REQUIRE_DATA_FILE(kModel);
   const std::string dir = Fresh("demo");
+  // The demo looks for stories260K under $CRATIO_DATA, else ../shared/data from the
+  // working directory, which is not the tests' data directory under ctest.
+  const testing::ScopedEnvVar data("CRATIO_DATA", testing::DataDir());
   const CliResult r = RunCli({"demo", "-o", dir, "--no-db", "-t", "2", "-q"});
   ASSERT_EQ(r.exit_code, 0) << Describe(r);
   const json j = ReadJson(dir + "/result.json");
@@ -362,11 +367,8 @@ TEST(DemoCli, RunsTheClassicCompressionsOnStories260K) {
 
 TEST(DemoCli, FallsBackToABuiltInModelWithoutData) {
   const std::string dir = Fresh("demo_synthetic");
-  const char* old = std::getenv("CRATIO_DATA");
-  const std::string saved = old ? old : "";
-  ::setenv("CRATIO_DATA", "/nonexistent/cratio-data", 1);
+  const testing::ScopedEnvVar data("CRATIO_DATA", "/nonexistent/cratio-data");
   const CliResult r = RunCli({"demo", "-o", dir, "--no-db", "-t", "2", "-q"});
-  if (old) ::setenv("CRATIO_DATA", saved.c_str(), 1); else ::unsetenv("CRATIO_DATA");
   ASSERT_EQ(r.exit_code, 0) << Describe(r);
   EXPECT_NE(r.err.find("built-in random model"), std::string::npos) << r.err;
   const json j = ReadJson(dir + "/result.json");

@@ -52,20 +52,6 @@ inline std::string HostName() {
   return name;
 }
 
-// Sets an environment variable for the object's lifetime (mpirun's ranks inherit it).
-class ScopedEnvVar {
- public:
-  ScopedEnvVar(const char* name, const std::string& value) : name_(name) {
-    setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnvVar() { unsetenv(name_); }
-  ScopedEnvVar(const ScopedEnvVar&) = delete;
-  ScopedEnvVar& operator=(const ScopedEnvVar&) = delete;
-
- private:
-  const char* name_;
-};
-
 }  // namespace cratio::testing
 
 // Skips the test when mpirun is not installed (scripts/setup.sh installs it, so CI runs it).

@@ -3,13 +3,16 @@
 #pragma once
 
 #include <spawn.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fcntl.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -73,6 +76,29 @@ inline CliResult RunProgram(std::vector<std::string> argv_storage) {
   std::filesystem::remove_all(dir);
   return result;
 }
+
+// Sets an environment variable for the object's lifetime (programs started meanwhile,
+// mpirun's ranks included, inherit it); the previous value, or its absence, comes back.
+class ScopedEnvVar {
+ public:
+  ScopedEnvVar(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnvVar() {
+    if (old_) {
+      setenv(name_, old_->c_str(), 1);
+    } else {
+      unsetenv(name_);
+    }
+  }
+  ScopedEnvVar(const ScopedEnvVar&) = delete;
+  ScopedEnvVar& operator=(const ScopedEnvVar&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
 
 // Runs `CratioBin() args...` (see RunProgram).
 inline CliResult RunCli(const std::vector<std::string>& args) {

@@ -23,6 +23,11 @@ class MappedFile {
   uint64_t size() const { return size_; }
   const std::string& path() const { return path_; }
 
+  // Drops this process's resident pages wholly inside [p, p + n) (madvise DONTNEED; the
+  // mapping is read-only, so a later read faults them back in from the file). For data
+  // copied elsewhere; ranges outside the mapping are ignored.
+  void ReleasePages(const void* p, uint64_t n) const;
+
  private:
   MappedFile() = default;
   const uint8_t* data_ = nullptr;

@@ -51,6 +51,14 @@ struct MatmulKernel {
   int64_t prefill_min_tokens = 0;
   int64_t prefill_token_panel = 0;
 
+  // Weights in the kRows16 layout (numeric/rows16.h): `rows16_gemm` with the entry's
+  // activations, and from prefill_min_tokens tokens on `rows16_prefill_gemm` with the
+  // prefill activations when set. w starts at a 16-row group and num_rows is a multiple
+  // of 16. Null rows16_gemm: Matmul unpacks each group and runs `gemm`; the loader packs a
+  // dtype only where the chosen table has rows16_gemm.
+  GemmFn rows16_gemm = nullptr;
+  GemmFn rows16_prefill_gemm = nullptr;
+
   bool supported() const { return gemm != nullptr; }
 };
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <vector>
 
@@ -172,6 +173,44 @@ TEST(ForwardLlama, MatchesReferenceWithQ8_0Weights) {
   spec.ffn_dim = 64;
   spec.seed = 8;
   ExpectMatchesReference(spec, kQ8Tolerance);
+}
+
+// q4_0 / q4_k linear weights, which the loader regroups into the kRows16 layout where the
+// process-wide table has kernels for it (every table runs such views): 12 tokens take the
+// small-batch route, 20 the prefill route.
+TEST(ForwardLlama, MatchesReferenceWithRows16Weights) {
+  for (DType dtype : {DType::kQ4_0, DType::kQ4_K}) {
+    SCOPED_TRACE(DTypeName(dtype));
+    TinyModelSpec spec;
+    spec.linear_dtype = dtype;
+    spec.model_dim = 256;
+    spec.num_heads = 8;
+    spec.num_kv_heads = 4;
+    spec.head_dim = 32;
+    spec.ffn_dim = 256;
+    spec.vocab_size = 64;
+    spec.seed = 9;
+    auto m = Load(spec);
+    // 2 layers × 7 linear weights + the separate output.
+    const bool packs = GetKernelTable().matmul_for(dtype).rows16_gemm != nullptr;
+    EXPECT_EQ(m->weights.num_rows16(), packs ? 15 : 0);
+    EXPECT_EQ(m->weights.layer(0).ffn_up.dense.layout,
+              packs ? WeightLayout::kRows16 : WeightLayout::kRows);
+    ExpectMatchesReference(spec, kQ8Tolerance, 12);
+    ExpectMatchesReference(spec, kQ8Tolerance, 20);
+  }
+}
+
+TEST(ModelWeights, Rows16PackingCanBeTurnedOff) {
+  TinyModelSpec spec;
+  spec.linear_dtype = DType::kQ4_0;
+  spec.model_dim = 64;
+  spec.ffn_dim = 64;
+  ::setenv("CRATIO_REPACK", "0", 1);
+  auto m = Load(spec);
+  ::unsetenv("CRATIO_REPACK");
+  EXPECT_EQ(m->weights.num_rows16(), 0);
+  EXPECT_EQ(m->weights.layer(0).attn_q.dense.layout, WeightLayout::kRows);
 }
 
 TEST(Session, PrefillThenDecodeEqualsFullPrefill) {

@@ -3,10 +3,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
+#include "kernels/kernel_table.h"
 #include "numeric/dtype.h"
+#include "numeric/rows16.h"
 #include "ops/matmul.h"
 
 namespace cratio {
@@ -233,7 +236,40 @@ Result<ModelWeights> ModelWeights::Load(const ModelFile& file, const ModelConfig
     lw.attn_k.bias = lw.k_bias.empty() ? nullptr : lw.k_bias.data();
     lw.attn_v.bias = lw.v_bias.empty() ? nullptr : lw.v_bias.data();
   }
+  w.PackForKernels(file);
   return w;
+}
+
+void ModelWeights::PackForKernels(const ModelFile& file) {
+  if (const char* env = std::getenv("CRATIO_REPACK"); env != nullptr && std::string(env) == "0") {
+    return;
+  }
+  const KernelTable& table = GetKernelTable();
+  auto pack = [&](TensorView& v) {
+    if (v.data == nullptr || v.layout != WeightLayout::kRows || !Rows16Defined(v.dtype) ||
+        table.matmul_for(v.dtype).rows16_gemm == nullptr || v.rows() % kRows16 != 0) {
+      return;
+    }
+    const int64_t row_bytes = v.row_bytes();
+    AlignedBuffer buf(static_cast<size_t>(v.rows() * row_bytes));
+    const auto* src = static_cast<const uint8_t*>(v.data);
+    auto* dst = buf.as<uint8_t>();
+    for (int64_t r = 0; r < v.rows(); r += kRows16) {
+      PackRows16(v.dtype, src + r * row_bytes, row_bytes, v.cols(), dst + r * row_bytes);
+    }
+    for (const auto& m : file.mappings) m->ReleasePages(v.data, v.rows() * row_bytes);
+    v.data = buf.data();
+    v.layout = WeightLayout::kRows16;
+    packed_.push_back(std::move(buf));
+  };
+  for (LayerWeights& lw : layers_) {
+    for (LinearWeight* lin : {&lw.attn_q, &lw.attn_k, &lw.attn_v, &lw.attn_output, &lw.ffn_gate,
+                              &lw.ffn_up, &lw.ffn_down}) {
+      if (!lin->is_low_rank()) pack(lin->dense);
+    }
+  }
+  // A tied output is token_embd, whose rows EmbedToken reads: only a separate one is packed.
+  if (!output_.is_low_rank() && output_.dense.data != token_embd_.data) pack(output_.dense);
 }
 
 int64_t ModelWeights::max_q_dim() const {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/aligned_buffer.h"
 #include "base/status.h"
 #include "io/model_file.h"
 #include "model/config.h"
@@ -80,13 +81,22 @@ class ModelWeights {
   // out[model_dim] = token_embd[token, :] dequantized; token must be in [0, vocab).
   void EmbedToken(int32_t token, float* out) const;
 
+  // Linear weights the loader regrouped into the kRows16 layout (numeric/rows16.h).
+  int64_t num_rows16() const { return static_cast<int64_t>(packed_.size()); }
+
  private:
+  // Regroups the dense linear weights whose dtype the process-wide kernel table runs in
+  // the kRows16 layout (unless CRATIO_REPACK=0), into owned buffers, and drops the file's
+  // resident copy of each.
+  void PackForKernels(const ModelFile& file);
+
   ModelConfig config_;
   TensorView token_embd_;
   std::vector<float> output_norm_;
   LinearWeight output_;
   std::vector<float> rope_freqs_;
   std::vector<LayerWeights> layers_;
+  std::vector<AlignedBuffer> packed_;
 };
 
 }  // namespace cratio

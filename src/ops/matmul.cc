@@ -3,15 +3,18 @@
 #include "ops/matmul.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "base/check.h"
 #include "kernels/kernel_table.h"
+#include "numeric/rows16.h"
 
 namespace cratio {
 namespace {
 
 // Rows per thread chunk are multiples of this: whole row tiles of every kernel, and
 // slices big enough that each thread streams long runs of weight memory.
+// (16 is also the kRows16 group: thread slices start at a group.)
 constexpr int64_t kRowGrain = 16;
 // Tokens per gemm call: the converted activation panel (≤ 64 · cols bytes for q8
 // activations) stays in L2 while the thread's weight slice streams past it.
@@ -29,11 +32,19 @@ void DenseMatmul(OpContext& ctx, const TensorView& w, const float* x, int64_t nu
     GemmFn gemm;
     int64_t token_panel;
   };
-  const bool prefill = entry.prefill_gemm != nullptr && num_tokens >= entry.prefill_min_tokens;
+  const bool rows16 = w.layout == WeightLayout::kRows16;
+  CRATIO_CHECK(!rows16 || w.rows() % kRows16 == 0);
+  // A kRows16 view on a table without kRows16 kernels: each thread unpacks its groups and
+  // runs the row-major kernels on them (tests run every table on the loader's layout).
+  const bool unpack_groups = rows16 && entry.rows16_gemm == nullptr;
+  const GemmFn prefill_gemm =
+      rows16 && !unpack_groups ? entry.rows16_prefill_gemm : entry.prefill_gemm;
+  const GemmFn decode_gemm = rows16 && !unpack_groups ? entry.rows16_gemm : entry.gemm;
+  const bool prefill = prefill_gemm != nullptr && num_tokens >= entry.prefill_min_tokens;
   const Route kernel =
-      prefill ? Route{entry.prefill_act_dtype, entry.prefill_convert_act, entry.prefill_gemm,
+      prefill ? Route{entry.prefill_act_dtype, entry.prefill_convert_act, prefill_gemm,
                       entry.prefill_token_panel}
-              : Route{entry.act_dtype, entry.convert_act, entry.gemm, kTokenPanel};
+              : Route{entry.act_dtype, entry.convert_act, decode_gemm, kTokenPanel};
   const int64_t rows = w.rows();
   const int64_t cols = w.cols();
   const int64_t w_row_bytes = w.row_bytes();
@@ -59,6 +70,21 @@ void DenseMatmul(OpContext& ctx, const TensorView& w, const float* x, int64_t nu
 
   const auto* w_bytes = static_cast<const uint8_t*>(w.data);
   const auto* xa_base = static_cast<const uint8_t*>(xa);
+  if (unpack_groups) {
+    ctx.pool().ParallelFor(rows, kRowGrain, [&](int64_t row_begin, int64_t row_end, int) {
+      thread_local std::vector<uint8_t> group;
+      group.resize(static_cast<size_t>(kRows16 * w_row_bytes));
+      for (int64_t r = row_begin; r < row_end; r += kRows16) {
+        UnpackRows16(w.dtype, w_bytes + r * w_row_bytes, cols, group.data(), w_row_bytes);
+        for (int64_t t0 = 0; t0 < num_tokens; t0 += kernel.token_panel) {
+          const int64_t panel = std::min(kernel.token_panel, num_tokens - t0);
+          kernel.gemm(group.data(), w_row_bytes, xa_base + t0 * xa_row_bytes, xa_row_bytes, panel,
+                      out + t0 * rows + r, rows, kRows16, cols);
+        }
+      }
+    });
+    return;
+  }
   ctx.pool().ParallelFor(rows, kRowGrain, [&](int64_t row_begin, int64_t row_end, int) {
     for (int64_t t0 = 0; t0 < num_tokens; t0 += kernel.token_panel) {
       const int64_t panel = std::min(kernel.token_panel, num_tokens - t0);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/kernel_table.h"
+#include "numeric/rows16.h"
 
 namespace cratio {
 namespace {
@@ -93,6 +94,33 @@ TEST_P(MatmulOnIsa, MatchesReferenceKernelForEveryEngineDType) {
                               entry.prefill_act_dtype == DType::kBF16;
       ExpectClose(out, RefProduct(w.view(), x, num_tokens),
                   bf16_route ? kBf16RouteRelTol : kRelTol);
+    }
+  }
+}
+
+// The loader's kRows16 layout gives the row-major product on every table: the rows16
+// kernels where the table has them (decode quads, the AMX prefill route from 16 tokens),
+// per-group unpacking elsewhere.
+TEST_P(MatmulOnIsa, Rows16LayoutMatchesRowMajorProduct) {
+  uint32_t seed = 40;
+  for (DType dtype : {DType::kQ4_0, DType::kQ4_K}) {
+    // 96 rows: 6 groups, 3 per thread; 1024 columns: 32 q4_0 blocks, 4 q4_k super-blocks.
+    const int64_t rows = 96, cols = 1024;
+    const Tensor w = RandomWeight(dtype, rows, cols, seed++);
+    const int64_t row_bytes = RowBytes(dtype, cols);
+    Tensor packed(dtype, Shape{rows, cols});
+    for (int64_t r = 0; r < rows; r += kRows16) {
+      PackRows16(dtype, w.view().row(r), row_bytes, cols,
+                 static_cast<uint8_t*>(packed.data()) + r * row_bytes);
+    }
+    TensorView view = packed.view();
+    view.layout = WeightLayout::kRows16;
+    for (int64_t num_tokens : {1, 2, 3, 5, 16, 70}) {
+      const auto x = RandomFloats(num_tokens * cols, seed++);
+      std::vector<float> out(num_tokens * rows, NAN);
+      Matmul(ctx_, view, x.data(), num_tokens, out.data());
+      SCOPED_TRACE(std::string(DTypeName(dtype)) + " tokens " + std::to_string(num_tokens));
+      ExpectClose(out, RefProduct(w.view(), x, num_tokens), kRelTol);
     }
   }
 }

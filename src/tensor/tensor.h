@@ -12,11 +12,17 @@
 
 namespace cratio {
 
+// How a 2-D weight's bytes are arranged. kRows: row-major, whole blocks per row (the file
+// layout). kRows16: the same blocks regrouped for the matmul kernels, 16 rows at a time
+// (numeric/rows16.h); row(r) is meaningless there and only Matmul reads such a view.
+enum class WeightLayout : uint8_t { kRows, kRows16 };
+
 struct TensorView {
   DType dtype = DType::kF32;
   Shape shape;
   const void* data = nullptr;  // not owned; lives in a MappedFile or a Tensor
   uint64_t size_bytes = 0;
+  WeightLayout layout = WeightLayout::kRows;
 
   int64_t num_elements() const { return shape.num_elements(); }
   int64_t rows() const { return shape.rows(); }

@@ -31,6 +31,10 @@ void GemmQ8_0Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
 void GemmQ4_0Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                  int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                  int64_t cols);
+// The kRows16 layout (numeric/rows16.h); num_rows a multiple of 16.
+void GemmQ4_0Rows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                       int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                       int64_t cols);
 // q4_k / q5_k weights with q8_k activations: the same tiles per sub-block of 32, the mins from
 // the activations' bsums.
 void GemmQ4_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,

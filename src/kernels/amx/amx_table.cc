@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "kernels/amx/amx_kernels.h"
+#include "kernels/avx512/avx512_kernels.h"
 #include "kernels/isa_tables.h"
 
 namespace cratio::kernels {
@@ -43,6 +44,11 @@ void AddAmxKernels(KernelTable& table) {
     k.prefill_min_tokens = kAmxMinTokens;
     k.prefill_token_panel = kAmxInt8TokenPanel;
   }
+  // kRows16 weights: the loader packs these dtypes only where AMX is on, so prefill keeps a
+  // tile route (the rows16 vpdpbusd kernel alone would stream the weights once per 4 tokens).
+  MatmulKernel& q4_0 = table.matmul[static_cast<int>(DType::kQ4_0)];
+  q4_0.rows16_gemm = GemmQ4_0Rows16Avx512;
+  q4_0.rows16_prefill_gemm = GemmQ4_0Rows16Amx;
 }
 
 }  // namespace cratio::kernels

@@ -98,6 +98,36 @@ struct Q4_0Policy : Q8_0Policy {
   }
 };
 
+// q4_0 in the kRows16 layout (numeric/rows16.h): `block` is the 16 rows' packed block, whose
+// 4 chunks of 64 bytes already hold the B tile rows' dwords (low nibbles: B rows 0-3, high
+// nibbles: rows 4-7).
+struct Q4_0Rows16Policy : Q8_0Policy {
+  static constexpr int64_t kBlockBytes = sizeof(BlockQ4_0);
+  static constexpr bool kRows16 = true;
+  static void Unpack(const uint8_t* block, int64_t, __m512i b[][8]) {
+    const __m512i nib = _mm512_set1_epi8(0x0F), eight = _mm512_set1_epi8(8);
+    for (int p = 0; p < 4; ++p) {
+      const __m512i q = _mm512_loadu_si512(block + 32 + 64 * p);
+      b[0][p] = _mm512_sub_epi8(_mm512_and_si512(q, nib), eight);
+      b[0][4 + p] = _mm512_sub_epi8(_mm512_and_si512(_mm512_srli_epi16(q, 4), nib), eight);
+    }
+  }
+  static void Scales(const uint8_t* block, int64_t, __m512* scale, __m512*) {
+    scale[0] = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(block)));
+  }
+};
+
+// Whether a policy reads the kRows16 layout (block b of a 16-row group at b · 16 · block
+// bytes) instead of row-major rows.
+template <class P>
+constexpr bool IsRows16() {
+  if constexpr (requires { P::kRows16; }) {
+    return P::kRows16;
+  } else {
+    return false;
+  }
+}
+
 struct Q4_KPolicy {
   static constexpr int64_t kBlockBytes = sizeof(BlockQ4_K);
   static constexpr int kSubs = 8;
@@ -287,7 +317,8 @@ void PackWeights(const uint8_t* wr, int64_t w_row_bytes, int64_t k0, int blocks,
                  Chunk& ck) {
   for (int g = 0; g < groups; ++g) {
     for (int b = 0; b < blocks; ++b) {
-      const uint8_t* block = wr + g * 16 * w_row_bytes + (k0 + b) * P::kBlockBytes;
+      const int64_t block_stride = IsRows16<P>() ? 16 * P::kBlockBytes : P::kBlockBytes;
+      const uint8_t* block = wr + g * 16 * w_row_bytes + (k0 + b) * block_stride;
       __m512i v[P::kSubs][8];
       __m512 scale[P::kSubs], min[P::kSubs];
       P::Unpack(block, w_row_bytes, v);
@@ -395,6 +426,14 @@ void GemmQ4_0Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
                  int64_t cols) {
   GemmQ8Amx<Q4_0Policy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows,
                         cols, GemmQ4_0Avx512);
+}
+
+void GemmQ4_0Rows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                       int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                       int64_t cols) {
+  // num_rows is a multiple of 16: no rows are left for `rest`.
+  GemmQ8Amx<Q4_0Rows16Policy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
+                              num_rows, cols, GemmQ4_0Rows16Avx512);
 }
 
 void GemmQ4_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,

@@ -1,0 +1,75 @@
+#include "numeric/rows16.h"
+
+#include <cstring>
+
+#include "base/check.h"
+#include "numeric/blocks.h"
+
+namespace cratio {
+namespace {
+
+// Moves `bytes` between row n's block (`row`) and the 16 rows' packed block (`packed`), in
+// the direction kPack (row -> packed) or back.
+template <bool kPack>
+inline void Move(uint8_t* row, uint8_t* packed, int64_t bytes) {
+  if constexpr (kPack) {
+    std::memcpy(packed, row, bytes);
+  } else {
+    std::memcpy(row, packed, bytes);
+  }
+}
+
+// Byte positions as rows16.h describes them.
+template <bool kPack>
+void MoveBlockQ4_0(uint8_t* row, uint8_t* packed, int64_t n) {
+  Move<kPack>(row, packed + 2 * n, 2);
+  for (int64_t p = 0; p < 4; ++p) Move<kPack>(row + 2 + 4 * p, packed + 32 + 64 * p + 4 * n, 4);
+}
+
+template <bool kPack>
+void MoveBlockQ4_K(uint8_t* row, uint8_t* packed, int64_t n) {
+  Move<kPack>(row, packed + 2 * n, 2);
+  Move<kPack>(row + 2, packed + 32 + 2 * n, 2);
+  for (int64_t k = 0; k < kKScaleSize; ++k) Move<kPack>(row + 4 + k, packed + 64 + 16 * k + n, 1);
+  for (int64_t j = 0; j < 4; ++j) {
+    for (int64_t p = 0; p < 8; ++p) {
+      Move<kPack>(row + 16 + 32 * j + 4 * p, packed + 256 + 512 * j + 64 * p + 4 * n, 4);
+    }
+  }
+}
+
+template <bool kPack>
+void MoveGroup(DType dtype, uint8_t* rows, int64_t row_bytes, int64_t cols, uint8_t* group) {
+  CRATIO_CHECK(Rows16Defined(dtype));
+  const bool q4_0 = dtype == DType::kQ4_0;
+  const int64_t block_bytes = q4_0 ? sizeof(BlockQ4_0) : sizeof(BlockQ4_K);
+  const int64_t num_blocks = RowBytes(dtype, cols) / block_bytes;
+  for (int64_t b = 0; b < num_blocks; ++b) {
+    uint8_t* packed = group + b * kRows16 * block_bytes;
+    for (int64_t n = 0; n < kRows16; ++n) {
+      uint8_t* row = rows + n * row_bytes + b * block_bytes;
+      if (q4_0) {
+        MoveBlockQ4_0<kPack>(row, packed, n);
+      } else {
+        MoveBlockQ4_K<kPack>(row, packed, n);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool Rows16Defined(DType dtype) { return dtype == DType::kQ4_0 || dtype == DType::kQ4_K; }
+
+void PackRows16(DType dtype, const uint8_t* src, int64_t src_row_bytes, int64_t cols,
+                uint8_t* dst) {
+  // The source is only read (kPack copies row -> packed).
+  MoveGroup<true>(dtype, const_cast<uint8_t*>(src), src_row_bytes, cols, dst);
+}
+
+void UnpackRows16(DType dtype, const uint8_t* group, int64_t cols, uint8_t* dst,
+                  int64_t dst_row_bytes) {
+  MoveGroup<false>(dtype, dst, dst_row_bytes, cols, const_cast<uint8_t*>(group));
+}
+
+}  // namespace cratio

@@ -40,6 +40,9 @@ void GemmQ4_0Rows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64
 void GemmQ4_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                  int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                  int64_t cols);
+void GemmQ4_KRows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                       int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                       int64_t cols);  // the kRows16 layout
 void GemmQ5_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                  int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                  int64_t cols);

@@ -46,9 +46,17 @@ void AddAmxKernels(KernelTable& table) {
   }
   // kRows16 weights: the loader packs these dtypes only where AMX is on, so prefill keeps a
   // tile route (the rows16 vpdpbusd kernel alone would stream the weights once per 4 tokens).
-  MatmulKernel& q4_0 = table.matmul[static_cast<int>(DType::kQ4_0)];
-  q4_0.rows16_gemm = GemmQ4_0Rows16Avx512;
-  q4_0.rows16_prefill_gemm = GemmQ4_0Rows16Amx;
+  struct Rows16Route {
+    DType dtype;
+    GemmFn gemm, prefill;
+  };
+  for (const auto& [dtype, gemm, prefill] :
+       {Rows16Route{DType::kQ4_0, GemmQ4_0Rows16Avx512, GemmQ4_0Rows16Amx},
+        Rows16Route{DType::kQ4_K, GemmQ4_KRows16Avx512, GemmQ4_KRows16Amx}}) {
+    MatmulKernel& k = table.matmul[static_cast<int>(dtype)];
+    k.rows16_gemm = gemm;
+    k.rows16_prefill_gemm = prefill;
+  }
 }
 
 }  // namespace cratio::kernels

@@ -5,9 +5,11 @@
 // vector: no per-row horizontal sums and no per-row scale shuffles. This is decode's route
 // (1-4 tokens per pass over the weights); larger batches loop over token quads.
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/avx512/avx512_kernels.h"
+#include "kernels/avx512/rows16_q4_k.h"
 #include "kernels/avx512/simd.h"
 #include "numeric/blocks.h"
 #include "numeric/half.h"
@@ -81,6 +83,97 @@ void Q4_0Group(const uint8_t* group, int64_t num_blocks, const uint8_t* xa, int6
   for (int t = 0; t < kTokens; ++t) _mm512_storeu_ps(out + t * out_stride, acc[t]);
 }
 
+// Per token and super-block of the q8_k activations: d, and d · Σ of each 32-value
+// sub-block (the factor of q4_k's mins).
+void Q8_KActFactors(const uint8_t* xa, int64_t num_blocks, float* scale, float* min_factor) {
+  for (int64_t b = 0; b < num_blocks; ++b) {
+    const auto* blk = reinterpret_cast<const BlockQ8_K*>(xa) + b;
+    scale[b] = blk->d;
+    for (int j = 0; j < 8; ++j) {
+      min_factor[8 * b + j] = blk->d * static_cast<float>(blk->bsums[2 * j] + blk->bsums[2 * j + 1]);
+    }
+  }
+}
+
+// q4_k: per super-block Σ_j sc_j · dot_j and Σ_j m_j · (d_x · Σ a_j) in f32 lanes, then
+// acc += d · d_x · (the first) − dmin · (the second).
+template <int kTokens>
+void Q4_KGroup(const uint8_t* group, int64_t num_blocks, const uint8_t* xa, int64_t xa_row_bytes,
+               const float* scale, const float* min_factor, int64_t factor_stride, float* out,
+               int64_t out_stride) {
+  __m512 acc[kTokens];
+  for (int t = 0; t < kTokens; ++t) acc[t] = _mm512_setzero_ps();
+  const __m512i nib = _mm512_set1_epi8(0x0F);
+  constexpr int64_t kBlock = 16 * sizeof(BlockQ4_K);
+  for (int64_t b = 0; b < num_blocks; ++b) {
+    const uint8_t* blk = group + b * kBlock;
+    const __m512 d = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk)));
+    const __m512 dmin =
+        _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 32)));
+    __m512 sc[8], mn[8];
+    avx512::Q4_KRows16ScalesMins(blk, sc, mn);
+    __m512 dots[kTokens], mins[kTokens];
+    for (int t = 0; t < kTokens; ++t) {
+      dots[t] = _mm512_setzero_ps();
+      mins[t] = _mm512_setzero_ps();
+      for (int j = 0; j < 8; ++j) {
+        mins[t] = _mm512_fmadd_ps(
+            mn[j], _mm512_set1_ps(min_factor[t * factor_stride * 8 + 8 * b + j]), mins[t]);
+      }
+    }
+    for (int g = 0; g < 4; ++g) {
+      const uint8_t* qs = blk + 256 + 512 * g;
+      for (int l = 0; l < 512; l += 64) {
+        _mm_prefetch(reinterpret_cast<const char*>(qs + kPrefetchBytes + l), _MM_HINT_T0);
+      }
+      __m512i lo[8], hi[8];
+      for (int p = 0; p < 8; ++p) {
+        const __m512i q = _mm512_loadu_si512(qs + 64 * p);
+        lo[p] = _mm512_and_si512(q, nib);
+        hi[p] = _mm512_and_si512(_mm512_srli_epi16(q, 4), nib);
+      }
+      for (int t = 0; t < kTokens; ++t) {
+        // Sub-blocks 2g (low nibbles) and 2g + 1 (high): values 64g .. 64g + 63.
+        const uint8_t* xq = xa + t * xa_row_bytes + b * sizeof(BlockQ8_K) + 4 + 64 * g;
+        __m512i s0 = _mm512_setzero_si512(), s1 = _mm512_setzero_si512();
+        for (int p = 0; p < 8; ++p) {
+          s0 = _mm512_dpbusd_epi32(s0, lo[p], Bcast32(xq + 4 * p));
+          s1 = _mm512_dpbusd_epi32(s1, hi[p], Bcast32(xq + 32 + 4 * p));
+        }
+        dots[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s0), sc[2 * g], dots[t]);
+        dots[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s1), sc[2 * g + 1], dots[t]);
+      }
+    }
+    for (int t = 0; t < kTokens; ++t) {
+      const __m512 dx = _mm512_set1_ps(scale[t * factor_stride + b]);
+      acc[t] = _mm512_fmadd_ps(dots[t], _mm512_mul_ps(d, dx), acc[t]);
+      acc[t] = _mm512_fnmadd_ps(mins[t], dmin, acc[t]);
+    }
+  }
+  for (int t = 0; t < kTokens; ++t) _mm512_storeu_ps(out + t * out_stride, acc[t]);
+}
+
+// fn(t0, tokens) per quad of tokens, the quad's size as a compile-time constant.
+template <class Fn>
+void ForTokenQuads(int64_t num_tokens, Fn&& fn) {
+  for (int64_t t0 = 0; t0 < num_tokens; t0 += 4) {
+    switch (std::min<int64_t>(4, num_tokens - t0)) {
+      case 1:
+        fn(t0, std::integral_constant<int, 1>{});
+        break;
+      case 2:
+        fn(t0, std::integral_constant<int, 2>{});
+        break;
+      case 3:
+        fn(t0, std::integral_constant<int, 3>{});
+        break;
+      default:
+        fn(t0, std::integral_constant<int, 4>{});
+        break;
+    }
+  }
+}
+
 }  // namespace
 
 void GemmQ4_0Rows16Avx512(const void* w, int64_t w_row_bytes, const void* xa,
@@ -89,41 +182,46 @@ void GemmQ4_0Rows16Avx512(const void* w, int64_t w_row_bytes, const void* xa,
   const auto* wb = static_cast<const uint8_t*>(w);
   const auto* x = static_cast<const uint8_t*>(xa);
   const int64_t num_blocks = cols / kQK8_0;
-  constexpr int kQuad = 4;
   thread_local std::vector<float> scale;
   thread_local std::vector<int32_t> corr;
-  scale.resize(static_cast<size_t>(kQuad * num_blocks));
-  corr.resize(static_cast<size_t>(kQuad * num_blocks));
-  for (int64_t t0 = 0; t0 < num_tokens; t0 += kQuad) {
-    const int tokens = static_cast<int>(std::min<int64_t>(kQuad, num_tokens - t0));
+  scale.resize(static_cast<size_t>(4 * num_blocks));
+  corr.resize(static_cast<size_t>(4 * num_blocks));
+  ForTokenQuads(num_tokens, [&](int64_t t0, auto tokens) {
+    constexpr int kT = decltype(tokens)::value;
     const uint8_t* xt = x + t0 * xa_row_bytes;
-    for (int t = 0; t < tokens; ++t) {
+    for (int t = 0; t < kT; ++t) {
       Q8_0ActFactors(xt + t * xa_row_bytes, num_blocks, scale.data() + t * num_blocks,
                      corr.data() + t * num_blocks);
     }
-    for (int64_t r = 0; r < num_rows; r += kRows16) {
-      const uint8_t* group = wb + r * w_row_bytes;
-      float* o = out + t0 * out_stride + r;
-      switch (tokens) {
-        case 1:
-          Q4_0Group<1>(group, num_blocks, xt, xa_row_bytes, scale.data(), corr.data(),
-                       num_blocks, o, out_stride);
-          break;
-        case 2:
-          Q4_0Group<2>(group, num_blocks, xt, xa_row_bytes, scale.data(), corr.data(),
-                       num_blocks, o, out_stride);
-          break;
-        case 3:
-          Q4_0Group<3>(group, num_blocks, xt, xa_row_bytes, scale.data(), corr.data(),
-                       num_blocks, o, out_stride);
-          break;
-        default:
-          Q4_0Group<4>(group, num_blocks, xt, xa_row_bytes, scale.data(), corr.data(),
-                       num_blocks, o, out_stride);
-          break;
-      }
+    for (int64_t r = 0; r < num_rows; r += 16) {
+      Q4_0Group<kT>(wb + r * w_row_bytes, num_blocks, xt, xa_row_bytes, scale.data(),
+                    corr.data(), num_blocks, out + t0 * out_stride + r, out_stride);
     }
-  }
+  });
+}
+
+void GemmQ4_KRows16Avx512(const void* w, int64_t w_row_bytes, const void* xa,
+                          int64_t xa_row_bytes, int64_t num_tokens, float* out,
+                          int64_t out_stride, int64_t num_rows, int64_t cols) {
+  const auto* wb = static_cast<const uint8_t*>(w);
+  const auto* x = static_cast<const uint8_t*>(xa);
+  const int64_t num_blocks = cols / kQK_K;
+  thread_local std::vector<float> scale;
+  thread_local std::vector<float> min_factor;
+  scale.resize(static_cast<size_t>(4 * num_blocks));
+  min_factor.resize(static_cast<size_t>(4 * 8 * num_blocks));
+  ForTokenQuads(num_tokens, [&](int64_t t0, auto tokens) {
+    constexpr int kT = decltype(tokens)::value;
+    const uint8_t* xt = x + t0 * xa_row_bytes;
+    for (int t = 0; t < kT; ++t) {
+      Q8_KActFactors(xt + t * xa_row_bytes, num_blocks, scale.data() + t * num_blocks,
+                     min_factor.data() + t * 8 * num_blocks);
+    }
+    for (int64_t r = 0; r < num_rows; r += 16) {
+      Q4_KGroup<kT>(wb + r * w_row_bytes, num_blocks, xt, xa_row_bytes, scale.data(),
+                    min_factor.data(), num_blocks, out + t0 * out_stride + r, out_stride);
+    }
+  });
 }
 
 }  // namespace cratio::kernels

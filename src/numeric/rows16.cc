@@ -27,6 +27,12 @@ void MoveBlockQ4_0(uint8_t* row, uint8_t* packed, int64_t n) {
 }
 
 template <bool kPack>
+void MoveBlockQ8_0(uint8_t* row, uint8_t* packed, int64_t n) {
+  Move<kPack>(row, packed + 2 * n, 2);
+  for (int64_t p = 0; p < 8; ++p) Move<kPack>(row + 2 + 4 * p, packed + 32 + 64 * p + 4 * n, 4);
+}
+
+template <bool kPack>
 void MoveBlockQ4_K(uint8_t* row, uint8_t* packed, int64_t n) {
   Move<kPack>(row, packed + 2 * n, 2);
   Move<kPack>(row + 2, packed + 32 + 2 * n, 2);
@@ -41,15 +47,18 @@ void MoveBlockQ4_K(uint8_t* row, uint8_t* packed, int64_t n) {
 template <bool kPack>
 void MoveGroup(DType dtype, uint8_t* rows, int64_t row_bytes, int64_t cols, uint8_t* group) {
   CRATIO_CHECK(Rows16Defined(dtype));
-  const bool q4_0 = dtype == DType::kQ4_0;
-  const int64_t block_bytes = q4_0 ? sizeof(BlockQ4_0) : sizeof(BlockQ4_K);
+  const int64_t block_bytes = dtype == DType::kQ4_0   ? sizeof(BlockQ4_0)
+                              : dtype == DType::kQ8_0 ? sizeof(BlockQ8_0)
+                                                      : sizeof(BlockQ4_K);
   const int64_t num_blocks = RowBytes(dtype, cols) / block_bytes;
   for (int64_t b = 0; b < num_blocks; ++b) {
     uint8_t* packed = group + b * kRows16 * block_bytes;
     for (int64_t n = 0; n < kRows16; ++n) {
       uint8_t* row = rows + n * row_bytes + b * block_bytes;
-      if (q4_0) {
+      if (dtype == DType::kQ4_0) {
         MoveBlockQ4_0<kPack>(row, packed, n);
+      } else if (dtype == DType::kQ8_0) {
+        MoveBlockQ8_0<kPack>(row, packed, n);
       } else {
         MoveBlockQ4_K<kPack>(row, packed, n);
       }
@@ -59,7 +68,9 @@ void MoveGroup(DType dtype, uint8_t* rows, int64_t row_bytes, int64_t cols, uint
 
 }  // namespace
 
-bool Rows16Defined(DType dtype) { return dtype == DType::kQ4_0 || dtype == DType::kQ4_K; }
+bool Rows16Defined(DType dtype) {
+  return dtype == DType::kQ8_0 || dtype == DType::kQ4_0 || dtype == DType::kQ4_K;
+}
 
 void PackRows16(DType dtype, const uint8_t* src, int64_t src_row_bytes, int64_t cols,
                 uint8_t* dst) {

@@ -8,6 +8,8 @@
 //   q4_0 (288 bytes):  d[16] (f16, row n at byte 2n), then 4 × 64 bytes: chunk p holds
 //                      bytes qs[4p .. 4p + 3] of row n at 32 + 64p + 4n (low nibbles are
 //                      values 4p .. 4p + 3, high nibbles 16 + 4p .. 16 + 4p + 3).
+//   q8_0 (544 bytes):  d[16], then 8 × 64 bytes: chunk p holds qs[4p .. 4p + 3] of row n
+//                      at 32 + 64p + 4n.
 //   q4_k (2304 bytes): d[16], dmin[16] (f16), then scales: byte k of row n's 12 packed
 //                      scale / min bytes at 64 + 16k + n, then 4 × 8 × 64 bytes: for qs
 //                      bytes 32j .. 32j + 31 (sub-blocks 2j low nibbles, 2j + 1 high),
@@ -25,7 +27,7 @@ namespace cratio {
 
 inline constexpr int64_t kRows16 = 16;
 
-// Whether the layout is defined for `dtype` (q4_0, q4_k).
+// Whether the layout is defined for `dtype` (q8_0, q4_0, q4_k).
 bool Rows16Defined(DType dtype);
 
 // Packs rows [0, 16) of a row-major matrix (row n at src + n · src_row_bytes, `cols`

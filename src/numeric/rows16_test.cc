@@ -47,6 +47,23 @@ TEST(Rows16, Q4_0BytesSitWhereTheLayoutSays) {
   }
 }
 
+TEST(Rows16, Q8_0BytesSitWhereTheLayoutSays) {
+  const int64_t cols = 64;  // 2 blocks
+  const Rows rows(DType::kQ8_0, cols, 4);
+  std::vector<uint8_t> group(16 * rows.row_bytes);
+  PackRows16(DType::kQ8_0, rows.bytes.data(), rows.stride, cols, group.data());
+  for (int64_t b = 0; b < 2; ++b) {
+    const uint8_t* packed = group.data() + b * 544;
+    for (int64_t n = 0; n < 16; ++n) {
+      const uint8_t* block = rows.row(n) + b * 34;
+      EXPECT_EQ(packed[2 * n], block[0]);
+      for (int64_t m = 0; m < 32; ++m) {
+        ASSERT_EQ(packed[32 + 64 * (m / 4) + 4 * n + m % 4], block[2 + m]) << b << " " << n;
+      }
+    }
+  }
+}
+
 TEST(Rows16, Q4_KBytesSitWhereTheLayoutSays) {
   const int64_t cols = 512;  // 2 super-blocks
   const Rows rows(DType::kQ4_K, cols, 2);
@@ -70,6 +87,7 @@ TEST(Rows16, Q4_KBytesSitWhereTheLayoutSays) {
 
 TEST(Rows16, UnpackRestoresEveryRow) {
   for (auto [dtype, cols] : {std::pair{DType::kQ4_0, int64_t{320}},
+                             std::pair{DType::kQ8_0, int64_t{160}},
                              std::pair{DType::kQ4_K, int64_t{768}}}) {
     const Rows rows(dtype, cols, 3);
     std::vector<uint8_t> group(16 * rows.row_bytes);
@@ -85,10 +103,11 @@ TEST(Rows16, UnpackRestoresEveryRow) {
   }
 }
 
-TEST(Rows16, DefinedForQ4_0AndQ4_KOnly) {
+TEST(Rows16, DefinedForQ8_0Q4_0AndQ4_KOnly) {
+  EXPECT_TRUE(Rows16Defined(DType::kQ8_0));
   EXPECT_TRUE(Rows16Defined(DType::kQ4_0));
   EXPECT_TRUE(Rows16Defined(DType::kQ4_K));
-  EXPECT_FALSE(Rows16Defined(DType::kQ8_0));
+  EXPECT_FALSE(Rows16Defined(DType::kQ5_K));
   EXPECT_FALSE(Rows16Defined(DType::kF16));
 }
 

@@ -103,7 +103,7 @@ TEST_P(MatmulOnIsa, MatchesReferenceKernelForEveryEngineDType) {
 // per-group unpacking elsewhere.
 TEST_P(MatmulOnIsa, Rows16LayoutMatchesRowMajorProduct) {
   uint32_t seed = 40;
-  for (DType dtype : {DType::kQ4_0, DType::kQ4_K}) {
+  for (DType dtype : {DType::kQ8_0, DType::kQ4_0, DType::kQ4_K}) {
     // 96 rows: 6 groups, 3 per thread; 1024 columns: 32 q4_0 blocks, 4 q4_k super-blocks.
     const int64_t rows = 96, cols = 1024;
     const Tensor w = RandomWeight(dtype, rows, cols, seed++);

@@ -32,6 +32,9 @@ void GemmQ4_0Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
                  int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                  int64_t cols);
 // The kRows16 layout (numeric/rows16.h); num_rows a multiple of 16.
+void GemmQ8_0Rows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                       int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                       int64_t cols);
 void GemmQ4_0Rows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                        int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                        int64_t cols);

@@ -51,7 +51,8 @@ void AddAmxKernels(KernelTable& table) {
     GemmFn gemm, prefill;
   };
   for (const auto& [dtype, gemm, prefill] :
-       {Rows16Route{DType::kQ4_0, GemmQ4_0Rows16Avx512, GemmQ4_0Rows16Amx},
+       {Rows16Route{DType::kQ8_0, GemmQ8_0Rows16Avx512, GemmQ8_0Rows16Amx},
+        Rows16Route{DType::kQ4_0, GemmQ4_0Rows16Avx512, GemmQ4_0Rows16Amx},
         Rows16Route{DType::kQ4_K, GemmQ4_KRows16Avx512, GemmQ4_KRows16Amx}}) {
     MatmulKernel& k = table.matmul[static_cast<int>(dtype)];
     k.rows16_gemm = gemm;

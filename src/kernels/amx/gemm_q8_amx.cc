@@ -118,6 +118,17 @@ struct Q4_0Rows16Policy : Q8_0Policy {
   }
 };
 
+// q8_0 in the kRows16 layout: the 8 chunks of 64 bytes are the B tile rows as they are.
+struct Q8_0Rows16Policy : Q8_0Policy {
+  static constexpr bool kRows16 = true;
+  static void Unpack(const uint8_t* block, int64_t, __m512i b[][8]) {
+    for (int p = 0; p < 8; ++p) b[0][p] = _mm512_loadu_si512(block + 32 + 64 * p);
+  }
+  static void Scales(const uint8_t* block, int64_t, __m512* scale, __m512*) {
+    scale[0] = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(block)));
+  }
+};
+
 // Whether a policy reads the kRows16 layout (block b of a 16-row group at b · 16 · block
 // bytes) instead of row-major rows.
 template <class P>
@@ -454,6 +465,13 @@ void GemmQ4_0Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
                  int64_t cols) {
   GemmQ8Amx<Q4_0Policy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows,
                         cols, GemmQ4_0Avx512);
+}
+
+void GemmQ8_0Rows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                       int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                       int64_t cols) {
+  GemmQ8Amx<Q8_0Rows16Policy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
+                              num_rows, cols, GemmQ8_0Rows16Avx512);
 }
 
 void GemmQ4_0Rows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,

@@ -83,6 +83,44 @@ void Q4_0Group(const uint8_t* group, int64_t num_blocks, const uint8_t* xa, int6
   for (int t = 0; t < kTokens; ++t) _mm512_storeu_ps(out + t * out_stride, acc[t]);
 }
 
+// q8_0: signed weights made unsigned (w + 128, one xor per load) for vpdpbusd; the offset
+// is the same correction as q4_0's with 128 for 8: Σ (w + 128)·a − 128·Σ a.
+template <int kTokens>
+void Q8_0Group(const uint8_t* group, int64_t num_blocks, const uint8_t* xa, int64_t xa_row_bytes,
+               const float* scale, const int32_t* corr, int64_t factor_stride, float* out,
+               int64_t out_stride) {
+  __m512 acc[kTokens];
+  for (int t = 0; t < kTokens; ++t) acc[t] = _mm512_setzero_ps();
+  const __m512i bias = _mm512_set1_epi8(static_cast<char>(0x80));
+  constexpr int64_t kBlock = 16 * sizeof(BlockQ8_0);
+  for (int64_t b = 0; b < num_blocks; ++b) {
+    const uint8_t* blk = group + b * kBlock;
+    for (int l = 0; l < kBlock; l += 64) {
+      _mm_prefetch(reinterpret_cast<const char*>(blk + kPrefetchBytes + l), _MM_HINT_T0);
+    }
+    const __m512 wd =
+        _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk)));
+    __m512i q[8];
+    for (int p = 0; p < 8; ++p) {
+      q[p] = _mm512_xor_si512(_mm512_loadu_si512(blk + 32 + 64 * p), bias);
+    }
+    for (int t = 0; t < kTokens; ++t) {
+      const uint8_t* xq = xa + t * xa_row_bytes + b * sizeof(BlockQ8_0) + 2;
+      __m512i s0 = _mm512_setzero_si512(), s1 = _mm512_setzero_si512();
+      for (int p = 0; p < 8; p += 2) {
+        s0 = _mm512_dpbusd_epi32(s0, q[p], Bcast32(xq + 4 * p));
+        s1 = _mm512_dpbusd_epi32(s1, q[p + 1], Bcast32(xq + 4 * p + 4));
+      }
+      const __m512i s = _mm512_sub_epi32(_mm512_add_epi32(s0, s1),
+                                         _mm512_set1_epi32(16 * corr[t * factor_stride + b]));
+      acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s),
+                               _mm512_mul_ps(wd, _mm512_set1_ps(scale[t * factor_stride + b])),
+                               acc[t]);
+    }
+  }
+  for (int t = 0; t < kTokens; ++t) _mm512_storeu_ps(out + t * out_stride, acc[t]);
+}
+
 // Per token and super-block of the q8_k activations: d, and d · Σ of each 32-value
 // sub-block (the factor of q4_k's mins).
 void Q8_KActFactors(const uint8_t* xa, int64_t num_blocks, float* scale, float* min_factor) {
@@ -195,6 +233,31 @@ void GemmQ4_0Rows16Avx512(const void* w, int64_t w_row_bytes, const void* xa,
     }
     for (int64_t r = 0; r < num_rows; r += 16) {
       Q4_0Group<kT>(wb + r * w_row_bytes, num_blocks, xt, xa_row_bytes, scale.data(),
+                    corr.data(), num_blocks, out + t0 * out_stride + r, out_stride);
+    }
+  });
+}
+
+void GemmQ8_0Rows16Avx512(const void* w, int64_t w_row_bytes, const void* xa,
+                          int64_t xa_row_bytes, int64_t num_tokens, float* out,
+                          int64_t out_stride, int64_t num_rows, int64_t cols) {
+  const auto* wb = static_cast<const uint8_t*>(w);
+  const auto* x = static_cast<const uint8_t*>(xa);
+  const int64_t num_blocks = cols / kQK8_0;
+  thread_local std::vector<float> scale;
+  thread_local std::vector<int32_t> corr;
+  scale.resize(static_cast<size_t>(4 * num_blocks));
+  corr.resize(static_cast<size_t>(4 * num_blocks));
+  ForTokenQuads(num_tokens, [&](int64_t t0, auto tokens) {
+    constexpr int kT = decltype(tokens)::value;
+    const uint8_t* xt = x + t0 * xa_row_bytes;
+    for (int t = 0; t < kT; ++t) {
+      // corr = 8 · Σ a; q8_0 needs 128 · Σ a (Q8_0Group scales it by 16).
+      Q8_0ActFactors(xt + t * xa_row_bytes, num_blocks, scale.data() + t * num_blocks,
+                     corr.data() + t * num_blocks);
+    }
+    for (int64_t r = 0; r < num_rows; r += 16) {
+      Q8_0Group<kT>(wb + r * w_row_bytes, num_blocks, xt, xa_row_bytes, scale.data(),
                     corr.data(), num_blocks, out + t0 * out_stride + r, out_stride);
     }
   });

@@ -129,6 +129,7 @@ void Attention(OpContext& ctx, const AttentionArgs& args) {
     const int64_t hpi = job.heads_per_item;
     const int64_t items_per_token = a.num_heads / hpi;
     const float scale = 1.0f / std::sqrt(static_cast<float>(a.head_dim));
+    const GemmFn f32_gemm = k.matmul_for(DType::kF32).gemm;
     // scores[g, j] for the item's heads g < hpi, keys j <= pos
     float* scores = a.scores_scratch + thread_idx * group * a.seq_capacity;
     // Items dealt round-robin: causal rows grow with t, so contiguous ranges would leave
@@ -142,23 +143,19 @@ void Attention(OpContext& ctx, const AttentionArgs& args) {
       const float* q = a.q + t * a.q_stride + h0 * a.head_dim;  // [hpi, head_dim]
       const float* k_base = a.k_cache + seq_base * a.kv_stride + kv_off;
       const float* v_base = a.v_cache + seq_base * a.kv_stride + kv_off;
-      // scores[g, j] = q_g · k_j / sqrt(head_dim): each k_j is loaded once for all g.
-      for (int64_t j = 0; j < num_keys; ++j) {
-        const float* k_row = k_base + j * a.kv_stride;
-        for (int64_t g = 0; g < hpi; ++g) {
-          scores[g * num_keys + j] = k.dot_f32(q + g * a.head_dim, k_row, a.head_dim) * scale;
-        }
+      // scores[g, j] = q_g · k_j: the f32 matmul kernel with the keys as weight rows and
+      // the item's query heads as tokens, so each k_j is loaded once for all g.
+      constexpr auto kF = static_cast<int64_t>(sizeof(float));
+      f32_gemm(k_base, a.kv_stride * kF, q, a.head_dim * kF, hpi, scores, num_keys, num_keys,
+               a.head_dim);
+      for (int64_t g = 0; g < hpi; ++g) {
+        k.scale_f32(scores + g * num_keys, scale, num_keys);
+        k.softmax_f32(scores + g * num_keys, num_keys);
       }
-      for (int64_t g = 0; g < hpi; ++g) k.softmax_f32(scores + g * num_keys, num_keys);
-      // out[h0 + g] = Σ_j scores[g, j] · v_j
+      // out[h0 + g] = Σ_j p[g, j] · v_j
       float* out = a.out + t * a.out_stride + h0 * a.head_dim;
-      std::memset(out, 0, sizeof(float) * hpi * a.head_dim);
-      for (int64_t j = 0; j < num_keys; ++j) {
-        const float* v_row = v_base + j * a.kv_stride;
-        for (int64_t g = 0; g < hpi; ++g) {
-          k.axpy_f32(scores[g * num_keys + j], v_row, out + g * a.head_dim, a.head_dim);
-        }
-      }
+      k.gemm_nn_f32(scores, num_keys, v_base, a.kv_stride, out, a.head_dim, hpi, a.head_dim,
+                    num_keys);
     }
   };
   if (num_threads == 1) {

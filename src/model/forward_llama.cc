@@ -66,9 +66,9 @@ void ForwardLlama(OpContext& ctx, const ModelWeights& w, const RopeTable& rope, 
     observe(l, TensorRole::kAttnQ, s.xb, num_tokens, d);
     observe(l, TensorRole::kAttnK, s.xb, num_tokens, d);
     observe(l, TensorRole::kAttnV, s.xb, num_tokens, d);
-    Matmul(ctx, lw.attn_q, s.xb, num_tokens, s.q);  // q[T, q_dim]
-    Matmul(ctx, lw.attn_k, s.xb, num_tokens, s.k);  // k[T, kv_dim]
-    Matmul(ctx, lw.attn_v, s.xb, num_tokens, s.v);  // v[T, kv_dim]
+    // q[T, q_dim], k[T, kv_dim], v[T, kv_dim]
+    const SharedMatmul qkv[] = {{&lw.attn_q, s.q}, {&lw.attn_k, s.k}, {&lw.attn_v, s.v}};
+    MatmulShared(ctx, qkv, s.xb, num_tokens);
     ApplyRope(ctx, rope, s.rope_cos_sin, s.q, q_dim, lw.num_heads, s.k, kv_dim, lw.num_kv_heads,
               head_dim, num_tokens);
 
@@ -109,8 +109,9 @@ void ForwardLlama(OpContext& ctx, const ModelWeights& w, const RopeTable& rope, 
     RmsNorm(ctx, s.x, lw.ffn_norm.data(), s.xb, num_tokens, d, eps);
     observe(l, TensorRole::kFfnGate, s.xb, num_tokens, d);
     observe(l, TensorRole::kFfnUp, s.xb, num_tokens, d);
-    Matmul(ctx, lw.ffn_gate, s.xb, num_tokens, s.gate);  // gate[T, ffn_dim]
-    Matmul(ctx, lw.ffn_up, s.xb, num_tokens, s.up);      // up[T, ffn_dim]
+    // gate[T, ffn_dim], up[T, ffn_dim]
+    const SharedMatmul gate_up[] = {{&lw.ffn_gate, s.gate}, {&lw.ffn_up, s.up}};
+    MatmulShared(ctx, gate_up, s.xb, num_tokens);
     SiluMul(ctx, s.gate, s.up, num_tokens * lw.ffn_dim);
     observe(l, TensorRole::kFfnDown, s.gate, num_tokens, lw.ffn_dim);
     Matmul(ctx, lw.ffn_down, s.gate, num_tokens, s.xb);  // xb[T, d]

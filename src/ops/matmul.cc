@@ -20,44 +20,44 @@ constexpr int64_t kRowGrain = 16;
 // activations) stays in L2 while the thread's weight slice streams past it.
 constexpr int64_t kTokenPanel = 64;
 
-// out[num_tokens, rows] = x[num_tokens, cols] · W[rows, cols]^T, no bias.
-void DenseMatmul(OpContext& ctx, const TensorView& w, const float* x, int64_t num_tokens,
-                 float* out) {
+// How one weight view runs: the kernel route (by dtype, layout and token count) and the
+// activations converted into its format.
+struct Plan {
+  GemmFn gemm = nullptr;
+  int64_t token_panel = 0;
+  bool unpack_groups = false;  // kRows16 view on a table without kRows16 kernels
+  const uint8_t* xa = nullptr;
+  int64_t xa_row_bytes = 0;
+};
+
+Plan Prepare(OpContext& ctx, const TensorView& w, const float* x, int64_t num_tokens) {
   const MatmulKernel& entry = ctx.kernels().matmul_for(w.dtype);
   CRATIO_CHECK_MSG(entry.supported(), "Matmul: weight dtype has no kernel (check MatmulSupports)");
-  // The entry's prefill route (AMX) when it has one and the batch is large enough.
-  struct Route {
-    DType act_dtype;
-    ConvertActFn convert_act;
-    GemmFn gemm;
-    int64_t token_panel;
-  };
   const bool rows16 = w.layout == WeightLayout::kRows16;
   CRATIO_CHECK(!rows16 || w.rows() % kRows16 == 0);
+  Plan plan;
   // A kRows16 view on a table without kRows16 kernels: each thread unpacks its groups and
   // runs the row-major kernels on them (tests run every table on the loader's layout).
-  const bool unpack_groups = rows16 && entry.rows16_gemm == nullptr;
-  const GemmFn prefill_gemm =
-      rows16 && !unpack_groups ? entry.rows16_prefill_gemm : entry.prefill_gemm;
-  const GemmFn decode_gemm = rows16 && !unpack_groups ? entry.rows16_gemm : entry.gemm;
+  plan.unpack_groups = rows16 && entry.rows16_gemm == nullptr;
+  const bool packed = rows16 && !plan.unpack_groups;
+  // The entry's prefill route (AMX) when it has one and the batch is large enough.
+  const GemmFn prefill_gemm = packed ? entry.rows16_prefill_gemm : entry.prefill_gemm;
   const bool prefill = prefill_gemm != nullptr && num_tokens >= entry.prefill_min_tokens;
-  const Route kernel =
-      prefill ? Route{entry.prefill_act_dtype, entry.prefill_convert_act, prefill_gemm,
-                      entry.prefill_token_panel}
-              : Route{entry.act_dtype, entry.convert_act, decode_gemm, kTokenPanel};
-  const int64_t rows = w.rows();
-  const int64_t cols = w.cols();
-  const int64_t w_row_bytes = w.row_bytes();
+  const DType act_dtype = prefill ? entry.prefill_act_dtype : entry.act_dtype;
+  const ConvertActFn convert_act = prefill ? entry.prefill_convert_act : entry.convert_act;
+  plan.gemm = prefill ? prefill_gemm : packed ? entry.rows16_gemm : entry.gemm;
+  plan.token_panel = prefill ? entry.prefill_token_panel : kTokenPanel;
 
   // xa[num_tokens, act row]: the activations in the kernel's format.
-  const void* xa = x;
-  int64_t xa_row_bytes = cols * static_cast<int64_t>(sizeof(float));
-  if (kernel.convert_act != nullptr) {
-    xa_row_bytes = RowBytes(kernel.act_dtype, cols);
-    auto* xa_bytes = static_cast<uint8_t*>(ctx.ActivationScratch(num_tokens * xa_row_bytes));
+  const int64_t cols = w.cols();
+  plan.xa = reinterpret_cast<const uint8_t*>(x);
+  plan.xa_row_bytes = cols * static_cast<int64_t>(sizeof(float));
+  if (convert_act != nullptr) {
+    plan.xa_row_bytes = RowBytes(act_dtype, cols);
+    auto* xa_bytes = static_cast<uint8_t*>(ctx.ActivationScratch(num_tokens * plan.xa_row_bytes));
     auto convert = [&](int64_t begin, int64_t end, int) {
       for (int64_t t = begin; t < end; ++t) {
-        kernel.convert_act(x + t * cols, xa_bytes + t * xa_row_bytes, cols);
+        convert_act(x + t * cols, xa_bytes + t * plan.xa_row_bytes, cols);
       }
     };
     if (num_tokens > 1) {
@@ -65,34 +65,49 @@ void DenseMatmul(OpContext& ctx, const TensorView& w, const float* x, int64_t nu
     } else {
       convert(0, num_tokens, 0);
     }
-    xa = xa_bytes;
+    plan.xa = xa_bytes;
   }
+  return plan;
+}
 
+// out[t, r] for rows [row_begin, row_end) of w (a multiple of 16 apart from the end), on
+// the calling thread.
+void RunRows(const Plan& plan, const TensorView& w, int64_t num_tokens, float* out,
+             int64_t row_begin, int64_t row_end) {
+  const int64_t rows = w.rows(), cols = w.cols(), w_row_bytes = w.row_bytes();
   const auto* w_bytes = static_cast<const uint8_t*>(w.data);
-  const auto* xa_base = static_cast<const uint8_t*>(xa);
-  if (unpack_groups) {
-    ctx.pool().ParallelFor(rows, kRowGrain, [&](int64_t row_begin, int64_t row_end, int) {
-      thread_local std::vector<uint8_t> group;
-      group.resize(static_cast<size_t>(kRows16 * w_row_bytes));
-      for (int64_t r = row_begin; r < row_end; r += kRows16) {
-        UnpackRows16(w.dtype, w_bytes + r * w_row_bytes, cols, group.data(), w_row_bytes);
-        for (int64_t t0 = 0; t0 < num_tokens; t0 += kernel.token_panel) {
-          const int64_t panel = std::min(kernel.token_panel, num_tokens - t0);
-          kernel.gemm(group.data(), w_row_bytes, xa_base + t0 * xa_row_bytes, xa_row_bytes, panel,
-                      out + t0 * rows + r, rows, kRows16, cols);
-        }
-      }
-    });
+  auto gemm = [&](const uint8_t* wr, int64_t r, int64_t num_rows) {
+    for (int64_t t0 = 0; t0 < num_tokens; t0 += plan.token_panel) {
+      const int64_t panel = std::min(plan.token_panel, num_tokens - t0);
+      plan.gemm(wr, w_row_bytes, plan.xa + t0 * plan.xa_row_bytes, plan.xa_row_bytes, panel,
+                out + t0 * rows + r, rows, num_rows, cols);
+    }
+  };
+  if (!plan.unpack_groups) {
+    gemm(w_bytes + row_begin * w_row_bytes, row_begin, row_end - row_begin);
     return;
   }
-  ctx.pool().ParallelFor(rows, kRowGrain, [&](int64_t row_begin, int64_t row_end, int) {
-    for (int64_t t0 = 0; t0 < num_tokens; t0 += kernel.token_panel) {
-      const int64_t panel = std::min(kernel.token_panel, num_tokens - t0);
-      kernel.gemm(w_bytes + row_begin * w_row_bytes, w_row_bytes, xa_base + t0 * xa_row_bytes,
-                  xa_row_bytes, panel, out + t0 * rows + row_begin, rows, row_end - row_begin,
-                  cols);
-    }
+  thread_local std::vector<uint8_t> group;
+  group.resize(static_cast<size_t>(kRows16 * w_row_bytes));
+  for (int64_t r = row_begin; r < row_end; r += kRows16) {
+    UnpackRows16(w.dtype, w_bytes + r * w_row_bytes, cols, group.data(), w_row_bytes);
+    gemm(group.data(), r, kRows16);
+  }
+}
+
+// out[num_tokens, rows] = x[num_tokens, cols] · W[rows, cols]^T, no bias.
+void DenseMatmul(OpContext& ctx, const TensorView& w, const float* x, int64_t num_tokens,
+                 float* out) {
+  const Plan plan = Prepare(ctx, w, x, num_tokens);
+  ctx.pool().ParallelFor(w.rows(), kRowGrain, [&](int64_t row_begin, int64_t row_end, int) {
+    RunRows(plan, w, num_tokens, out, row_begin, row_end);
   });
+}
+
+void AddBias(OpContext& ctx, const LinearWeight& w, int64_t num_tokens, float* out) {
+  if (w.bias == nullptr) return;
+  const int64_t rows = w.rows();
+  for (int64_t t = 0; t < num_tokens; ++t) ctx.kernels().add_f32(out + t * rows, w.bias, rows);
 }
 
 }  // namespace
@@ -106,7 +121,6 @@ void Matmul(OpContext& ctx, const TensorView& w, const float* x, int64_t num_tok
 
 void Matmul(OpContext& ctx, const LinearWeight& w, const float* x, int64_t num_tokens, float* out) {
   if (num_tokens <= 0) return;
-  const int64_t rows = w.rows();
   if (w.is_low_rank()) {
     // tmp[num_tokens, rank] = x · A^T, then out = tmp · B^T.
     const int64_t rank = w.lr_a.rows();
@@ -118,9 +132,39 @@ void Matmul(OpContext& ctx, const LinearWeight& w, const float* x, int64_t num_t
   } else {
     DenseMatmul(ctx, w.dense, x, num_tokens, out);
   }
-  if (w.bias != nullptr) {
-    for (int64_t t = 0; t < num_tokens; ++t) ctx.kernels().add_f32(out + t * rows, w.bias, rows);
+  AddBias(ctx, w, num_tokens, out);
+}
+
+void MatmulShared(OpContext& ctx, std::span<const SharedMatmul> parts, const float* x,
+                  int64_t num_tokens) {
+  if (num_tokens <= 0 || parts.empty()) return;
+  const TensorView& first = parts[0].w->dense;
+  bool together = true;
+  int64_t total_rows = 0;
+  for (const SharedMatmul& p : parts) {
+    const TensorView& v = p.w->dense;
+    together = together && !p.w->is_low_rank() && v.dtype == first.dtype &&
+               v.layout == first.layout && v.cols() == first.cols() && v.rows() % kRowGrain == 0;
+    total_rows += v.rows();
   }
+  if (!together) {
+    for (const SharedMatmul& p : parts) Matmul(ctx, *p.w, x, num_tokens, p.out);
+    return;
+  }
+  // One conversion (same x, dtype and token count give the same plan) and one loop over
+  // the rows of all parts; thread ranges are cut at multiples of 16 rows, so each part's
+  // share starts on a group.
+  const Plan plan = Prepare(ctx, first, x, num_tokens);
+  ctx.pool().ParallelFor(total_rows, kRowGrain, [&](int64_t begin, int64_t end, int) {
+    int64_t offset = 0;
+    for (const SharedMatmul& p : parts) {
+      const int64_t rows = p.w->dense.rows();
+      const int64_t b = std::max(begin, offset), e = std::min(end, offset + rows);
+      if (b < e) RunRows(plan, p.w->dense, num_tokens, p.out, b - offset, e - offset);
+      offset += rows;
+    }
+  });
+  for (const SharedMatmul& p : parts) AddBias(ctx, *p.w, num_tokens, p.out);
 }
 
 }  // namespace cratio

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "base/status.h"
 #include "ops/op_context.h"
@@ -18,6 +19,19 @@ void Matmul(OpContext& ctx, const LinearWeight& w, const float* x, int64_t num_t
 
 // Same, for a plain weight view W[rows, cols].
 void Matmul(OpContext& ctx, const TensorView& w, const float* x, int64_t num_tokens, float* out);
+
+// One product of MatmulShared: out[num_tokens, w.rows] = x · Wᵀ (+ bias).
+struct SharedMatmul {
+  const LinearWeight* w;
+  float* out;
+};
+
+// Several products of the same x (Q / K / V; gate / up). When all are dense with one dtype,
+// layout and column count and rows in multiples of 16, x is converted once and one
+// parallel loop covers every part's rows (one fork / join instead of one per product);
+// otherwise each runs as Matmul. Results equal separate Matmul calls bit for bit.
+void MatmulShared(OpContext& ctx, std::span<const SharedMatmul> parts, const float* x,
+                  int64_t num_tokens);
 
 // True when the engine has a matmul kernel for this weight dtype.
 bool MatmulSupports(DType dtype);

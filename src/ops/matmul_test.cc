@@ -168,6 +168,46 @@ TEST_P(MatmulOnIsa, LowRankEqualsDenseProductOfFactorsPlusBias) {
   }
 }
 
+// MatmulShared gives each part exactly what its own Matmul gives: dense parts of one dtype
+// in one loop (rows split across parts between threads), and the fallback for a part of
+// another dtype, a low-rank part or rows off the 16-row grain.
+TEST_P(MatmulOnIsa, SharedProductsEqualSeparateOnes) {
+  const int64_t cols = 256;
+  const Tensor q = RandomWeight(DType::kQ4_0, 96, cols, 60);
+  const Tensor k = RandomWeight(DType::kQ4_0, 32, cols, 61);
+  const Tensor v8 = RandomWeight(DType::kQ8_0, 32, cols, 62);
+  const Tensor odd = RandomWeight(DType::kQ4_0, 40, cols, 63);
+  const Tensor a = RandomWeight(DType::kF32, 8, cols, 64);
+  const Tensor b = RandomWeight(DType::kF32, 48, 8, 65);
+  const auto bias = RandomFloats(96, 66);
+  LinearWeight wq, wk, wv8, wodd, wlr;
+  wq.dense = q.view();
+  wq.bias = bias.data();
+  wk.dense = k.view();
+  wv8.dense = v8.view();
+  wodd.dense = odd.view();
+  wlr.lr_a = a.view();
+  wlr.lr_b = b.view();
+  const std::vector<std::vector<const LinearWeight*>> cases = {
+      {&wq, &wk, &wk}, {&wq, &wv8}, {&wk, &wodd}, {&wq, &wlr}};
+  for (int64_t num_tokens : {1, 3, 20}) {
+    const auto x = RandomFloats(num_tokens * cols, 67);
+    for (size_t c = 0; c < cases.size(); ++c) {
+      SCOPED_TRACE("case " + std::to_string(c) + " tokens " + std::to_string(num_tokens));
+      std::vector<std::vector<float>> got, want;
+      std::vector<SharedMatmul> parts;
+      for (const LinearWeight* w : cases[c]) {
+        got.emplace_back(num_tokens * w->rows(), NAN);
+        want.emplace_back(num_tokens * w->rows(), NAN);
+        Matmul(ctx_, *w, x.data(), num_tokens, want.back().data());
+      }
+      for (size_t i = 0; i < cases[c].size(); ++i) parts.push_back({cases[c][i], got[i].data()});
+      MatmulShared(ctx_, parts, x.data(), num_tokens);
+      for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], want[i]) << "part " << i;
+    }
+  }
+}
+
 std::vector<Isa> AvailableIsas() {
   std::vector<Isa> out;
   for (Isa isa : {Isa::kRef, Isa::kAvx2, Isa::kAvx512}) {

@@ -19,7 +19,7 @@ namespace cratio::kernels {
 namespace {
 
 // Software prefetch distance in the weight stream (one group's blocks are contiguous).
-constexpr int kPrefetchBytes = 1024;
+constexpr int kPrefetchBytes = 4096;
 
 inline __m512i Bcast32(const uint8_t* p) {
   int32_t v;

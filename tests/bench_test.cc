@@ -2,6 +2,8 @@
 // field with a sane value (positive, finite). No figure is compared with a speed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -53,6 +55,15 @@ TEST(BenchCli, JsonHasThroughputRooflineAndFingerprint) {
   EXPECT_TRUE(PositiveFinite(roof["read_bandwidth_bytes_per_s"]));
   EXPECT_EQ(roof["bandwidth_buffer_bytes"].get<int64_t>(), 16 << 20);
   EXPECT_TRUE(PositiveFinite(roof["peak_flops_per_s"]));
+  // Decode's own bound: the probe on a buffer the size of the weights (at least 1 MiB),
+  // and the tg percentage is of that figure.
+  const double weight_bytes = j["model"]["weight_bytes_per_token"].get<double>();
+  EXPECT_TRUE(PositiveFinite(roof["read_bandwidth_at_weights_bytes_per_s"]));
+  EXPECT_NEAR(roof["weights_buffer_bytes"].get<double>(), std::max(weight_bytes, 1048576.0), 8);
+  EXPECT_NEAR(j["tg"]["pct_of_read_bandwidth"].get<double>(),
+              100.0 * j["tg"]["weight_bytes_per_s"].get<double>() /
+                  roof["read_bandwidth_at_weights_bytes_per_s"].get<double>(),
+              1e-6);
 
   const json& m = j["model"];
   EXPECT_EQ(m["main_dtype"].get<std::string>(), "q8_0");

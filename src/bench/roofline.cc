@@ -17,10 +17,24 @@ namespace cratio {
 namespace {
 
 // Σ of the 64-bit words in [p, p + n). Four independent sums so the loop is limited by
-// loads, not by the add latency; plain integer adds vectorize without ISA flags.
+// loads, not by the add latency; plain integer adds vectorize without ISA flags. Each
+// cache line is prefetched 4 KiB ahead, as the decode kernels prefetch their weight
+// streams (without it one thread reads ~30 % less than the memory system delivers).
 uint64_t SumWords(const uint64_t* p, int64_t n) {
+  constexpr int64_t kPrefetchWords = 4096 / 8;
   uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __builtin_prefetch(p + i + kPrefetchWords);
+    s0 += p[i];
+    s1 += p[i + 1];
+    s2 += p[i + 2];
+    s3 += p[i + 3];
+    s0 += p[i + 4];
+    s1 += p[i + 5];
+    s2 += p[i + 6];
+    s3 += p[i + 7];
+  }
   for (; i + 4 <= n; i += 4) {
     s0 += p[i];
     s1 += p[i + 1];

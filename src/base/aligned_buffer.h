@@ -16,12 +16,16 @@ class AlignedBuffer {
 
   AlignedBuffer() = default;
   // Allocates `size_bytes` (zero-filled). Throws std::bad_alloc on failure.
-  explicit AlignedBuffer(size_t size_bytes) : size_(size_bytes) {
+  explicit AlignedBuffer(size_t size_bytes) : AlignedBuffer(size_bytes, kUninitialized) {
+    if (data_) std::memset(data_, 0, Rounded(size_bytes));
+  }
+  // Allocates without zero-filling, for a buffer the caller overwrites whole at once.
+  struct Uninitialized {};
+  static constexpr Uninitialized kUninitialized{};
+  AlignedBuffer(size_t size_bytes, Uninitialized) : size_(size_bytes) {
     if (size_bytes == 0) return;
-    size_t rounded = (size_bytes + kAlignment - 1) / kAlignment * kAlignment;
-    data_ = static_cast<std::byte*>(std::aligned_alloc(kAlignment, rounded));
+    data_ = static_cast<std::byte*>(std::aligned_alloc(kAlignment, Rounded(size_bytes)));
     if (!data_) throw std::bad_alloc();
-    std::memset(data_, 0, rounded);
   }
   ~AlignedBuffer() { std::free(data_); }
   AlignedBuffer(AlignedBuffer&& o) noexcept
@@ -44,6 +48,8 @@ class AlignedBuffer {
   size_t size() const { return size_; }
 
  private:
+  static size_t Rounded(size_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
+
   std::byte* data_ = nullptr;
   size_t size_ = 0;
 };

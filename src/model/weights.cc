@@ -5,8 +5,10 @@
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 
+#include "base/thread_pool.h"
 #include "kernels/kernel_table.h"
 #include "numeric/dtype.h"
 #include "numeric/rows16.h"
@@ -245,18 +247,22 @@ void ModelWeights::PackForKernels(const ModelFile& file) {
     return;
   }
   const KernelTable& table = GetKernelTable();
+  std::unique_ptr<ThreadPool> pool;  // made on the first tensor to pack
   auto pack = [&](TensorView& v) {
     if (v.data == nullptr || v.layout != WeightLayout::kRows || !Rows16Defined(v.dtype) ||
         table.matmul_for(v.dtype).rows16_gemm == nullptr || v.rows() % kRows16 != 0) {
       return;
     }
     const int64_t row_bytes = v.row_bytes();
-    AlignedBuffer buf(static_cast<size_t>(v.rows() * row_bytes));
+    AlignedBuffer buf(static_cast<size_t>(v.rows() * row_bytes), AlignedBuffer::kUninitialized);
     const auto* src = static_cast<const uint8_t*>(v.data);
     auto* dst = buf.as<uint8_t>();
-    for (int64_t r = 0; r < v.rows(); r += kRows16) {
-      PackRows16(v.dtype, src + r * row_bytes, row_bytes, v.cols(), dst + r * row_bytes);
-    }
+    if (pool == nullptr) pool = std::make_unique<ThreadPool>(ThreadPool::DefaultThreadCount());
+    pool->ParallelFor(v.rows() / kRows16, 1, [&](int64_t begin, int64_t end, int) {
+      for (int64_t r = begin * kRows16; r < end * kRows16; r += kRows16) {
+        PackRows16(v.dtype, src + r * row_bytes, row_bytes, v.cols(), dst + r * row_bytes);
+      }
+    });
     for (const auto& m : file.mappings) m->ReleasePages(v.data, v.rows() * row_bytes);
     v.data = buf.data();
     v.layout = WeightLayout::kRows16;

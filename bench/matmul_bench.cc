@@ -9,6 +9,7 @@
 #include "base/cpu_features.h"
 #include "kernels/kernel_table.h"
 #include "kernels/kernel_test_util.h"
+#include "numeric/rows16.h"
 #include "ops/matmul.h"
 
 namespace cratio {
@@ -54,6 +55,46 @@ void MatmulArgs(benchmark::internal::Benchmark* b) {
   b->UseRealTime()->Unit(benchmark::kMicrosecond);
 }
 BENCHMARK(BM_Matmul)->Apply(MatmulArgs);
+
+// The same product on the loader's kRows16 layout (numeric/rows16.h) beside the file layout:
+// args dtype index (3 q8_0, 4 q4_0, 10 q4_k), rows, cols, tokens, threads, rows16 (0 / 1).
+// On a table without kRows16 kernels the rows16 case measures the unpacking fallback.
+void BM_MatmulLayout(benchmark::State& state) {
+  const DType dtype = kDTypes[state.range(0)];
+  const int64_t rows = state.range(1), cols = state.range(2), num_tokens = state.range(3);
+  const int num_threads = static_cast<int>(state.range(4));
+  const bool rows16 = state.range(5) != 0;
+  auto w_bytes = kernels::testing::RandomWeights(dtype, rows, cols, 1);
+  if (rows16) {
+    const auto file_order = w_bytes;
+    const int64_t row_bytes = RowBytes(dtype, cols);
+    for (int64_t r = 0; r < rows; r += kRows16) {
+      PackRows16(dtype, file_order.data() + r * row_bytes, row_bytes, cols,
+                 w_bytes.data() + r * row_bytes);
+    }
+  }
+  TensorView w{dtype, Shape{rows, cols}, w_bytes.data(), w_bytes.size()};
+  w.layout = rows16 ? WeightLayout::kRows16 : WeightLayout::kRows;
+  const auto x = kernels::testing::RandomFloats(num_tokens * cols, 2);
+  std::vector<float> out(num_tokens * rows);
+  ThreadPool pool(num_threads);
+  OpContext ctx(&pool);
+  for (auto _ : state) {
+    Matmul(ctx, w, x.data(), num_tokens, out.data());
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel(std::string(DTypeName(dtype)) + (rows16 ? " rows16" : " rows"));
+  state.counters["GB/s"] = benchmark::Counter(static_cast<double>(w_bytes.size()) / 1e9,
+                                              benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * rows * cols * num_tokens / 1e9,
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_MatmulLayout)
+    ->ArgNames({"dtype", "rows", "cols", "tokens", "threads", "rows16"})
+    ->ArgsProduct({{3, 4, 10}, {2048}, {768}, {1, 256}, {1, 2}, {0, 1}})
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 
 // Activation conversion alone (one token of `cols` values), per activation format.
 void BM_ConvertAct(benchmark::State& state) {

@@ -212,79 +212,77 @@ void ForTokenQuads(int64_t num_tokens, Fn&& fn) {
   }
 }
 
-}  // namespace
+// The weight types over their activation formats: per block of kBlockValues activation
+// values a scale and kFactors correction terms (ActFactors fills both per token), and
+// Group<kT> for one 16-row group.
+struct Q4_0Rows16 {
+  using Factor = int32_t;
+  static constexpr int64_t kBlockValues = kQK8_0, kFactors = 1;
+  static constexpr auto ActFactors = Q8_0ActFactors;
+  template <int kT, class... A>
+  static void Group(A... args) { Q4_0Group<kT>(args...); }
+};
+struct Q8_0Rows16 : Q4_0Rows16 {
+  // ActFactors gives 8 · Σ a; Q8_0Group scales it by 16 to 128 · Σ a.
+  template <int kT, class... A>
+  static void Group(A... args) { Q8_0Group<kT>(args...); }
+};
+struct Q4_KRows16 {
+  using Factor = float;
+  static constexpr int64_t kBlockValues = kQK_K, kFactors = 8;
+  static constexpr auto ActFactors = Q8_KActFactors;
+  template <int kT, class... A>
+  static void Group(A... args) { Q4_KGroup<kT>(args...); }
+};
 
-void GemmQ4_0Rows16Avx512(const void* w, int64_t w_row_bytes, const void* xa,
-                          int64_t xa_row_bytes, int64_t num_tokens, float* out,
-                          int64_t out_stride, int64_t num_rows, int64_t cols) {
+template <class K>
+void Rows16Gemm(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                int64_t cols) {
   const auto* wb = static_cast<const uint8_t*>(w);
   const auto* x = static_cast<const uint8_t*>(xa);
-  const int64_t num_blocks = cols / kQK8_0;
+  const int64_t num_blocks = cols / K::kBlockValues;
   thread_local std::vector<float> scale;
-  thread_local std::vector<int32_t> corr;
+  thread_local std::vector<typename K::Factor> factor;
   scale.resize(static_cast<size_t>(4 * num_blocks));
-  corr.resize(static_cast<size_t>(4 * num_blocks));
+  factor.resize(static_cast<size_t>(4 * K::kFactors * num_blocks));
   ForTokenQuads(num_tokens, [&](int64_t t0, auto tokens) {
     constexpr int kT = decltype(tokens)::value;
     const uint8_t* xt = x + t0 * xa_row_bytes;
     for (int t = 0; t < kT; ++t) {
-      Q8_0ActFactors(xt + t * xa_row_bytes, num_blocks, scale.data() + t * num_blocks,
-                     corr.data() + t * num_blocks);
+      K::ActFactors(xt + t * xa_row_bytes, num_blocks, scale.data() + t * num_blocks,
+                    factor.data() + t * K::kFactors * num_blocks);
     }
     for (int64_t r = 0; r < num_rows; r += 16) {
-      Q4_0Group<kT>(wb + r * w_row_bytes, num_blocks, xt, xa_row_bytes, scale.data(),
-                    corr.data(), num_blocks, out + t0 * out_stride + r, out_stride);
+      K::template Group<kT>(wb + r * w_row_bytes, num_blocks, xt, xa_row_bytes,
+                            static_cast<const float*>(scale.data()),
+                            static_cast<const typename K::Factor*>(factor.data()), num_blocks,
+                            out + t0 * out_stride + r, out_stride);
     }
   });
 }
 
+}  // namespace
+
 void GemmQ8_0Rows16Avx512(const void* w, int64_t w_row_bytes, const void* xa,
                           int64_t xa_row_bytes, int64_t num_tokens, float* out,
                           int64_t out_stride, int64_t num_rows, int64_t cols) {
-  const auto* wb = static_cast<const uint8_t*>(w);
-  const auto* x = static_cast<const uint8_t*>(xa);
-  const int64_t num_blocks = cols / kQK8_0;
-  thread_local std::vector<float> scale;
-  thread_local std::vector<int32_t> corr;
-  scale.resize(static_cast<size_t>(4 * num_blocks));
-  corr.resize(static_cast<size_t>(4 * num_blocks));
-  ForTokenQuads(num_tokens, [&](int64_t t0, auto tokens) {
-    constexpr int kT = decltype(tokens)::value;
-    const uint8_t* xt = x + t0 * xa_row_bytes;
-    for (int t = 0; t < kT; ++t) {
-      // corr = 8 · Σ a; q8_0 needs 128 · Σ a (Q8_0Group scales it by 16).
-      Q8_0ActFactors(xt + t * xa_row_bytes, num_blocks, scale.data() + t * num_blocks,
-                     corr.data() + t * num_blocks);
-    }
-    for (int64_t r = 0; r < num_rows; r += 16) {
-      Q8_0Group<kT>(wb + r * w_row_bytes, num_blocks, xt, xa_row_bytes, scale.data(),
-                    corr.data(), num_blocks, out + t0 * out_stride + r, out_stride);
-    }
-  });
+  Rows16Gemm<Q8_0Rows16>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows,
+                         cols);
+}
+
+void GemmQ4_0Rows16Avx512(const void* w, int64_t w_row_bytes, const void* xa,
+                          int64_t xa_row_bytes, int64_t num_tokens, float* out,
+                          int64_t out_stride, int64_t num_rows, int64_t cols) {
+  Rows16Gemm<Q4_0Rows16>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows,
+                         cols);
 }
 
 void GemmQ4_KRows16Avx512(const void* w, int64_t w_row_bytes, const void* xa,
                           int64_t xa_row_bytes, int64_t num_tokens, float* out,
                           int64_t out_stride, int64_t num_rows, int64_t cols) {
-  const auto* wb = static_cast<const uint8_t*>(w);
-  const auto* x = static_cast<const uint8_t*>(xa);
-  const int64_t num_blocks = cols / kQK_K;
-  thread_local std::vector<float> scale;
-  thread_local std::vector<float> min_factor;
-  scale.resize(static_cast<size_t>(4 * num_blocks));
-  min_factor.resize(static_cast<size_t>(4 * 8 * num_blocks));
-  ForTokenQuads(num_tokens, [&](int64_t t0, auto tokens) {
-    constexpr int kT = decltype(tokens)::value;
-    const uint8_t* xt = x + t0 * xa_row_bytes;
-    for (int t = 0; t < kT; ++t) {
-      Q8_KActFactors(xt + t * xa_row_bytes, num_blocks, scale.data() + t * num_blocks,
-                     min_factor.data() + t * 8 * num_blocks);
-    }
-    for (int64_t r = 0; r < num_rows; r += 16) {
-      Q4_KGroup<kT>(wb + r * w_row_bytes, num_blocks, xt, xa_row_bytes, scale.data(),
-                    min_factor.data(), num_blocks, out + t0 * out_stride + r, out_stride);
-    }
-  });
+  Rows16Gemm<Q4_KRows16>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows,
+                         cols);
 }
 
 }  // namespace cratio::kernels

@@ -57,7 +57,7 @@ void MatmulArgs(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_Matmul)->Apply(MatmulArgs);
 
 // The same product on the loader's kRows16 layout (numeric/rows16.h) beside the file layout:
-// args dtype index (3 q8_0, 4 q4_0, 10 q4_k), rows, cols, tokens, threads, rows16 (0 / 1).
+// args dtype index (3 q8_0, 4 q4_0, 10 q4_k, 12 q6_k), rows, cols, tokens, threads, rows16 (0 / 1).
 // On a table without kRows16 kernels the rows16 case measures the unpacking fallback.
 void BM_MatmulLayout(benchmark::State& state) {
   const DType dtype = kDTypes[state.range(0)];
@@ -92,7 +92,7 @@ void BM_MatmulLayout(benchmark::State& state) {
 }
 BENCHMARK(BM_MatmulLayout)
     ->ArgNames({"dtype", "rows", "cols", "tokens", "threads", "rows16"})
-    ->ArgsProduct({{3, 4, 10}, {2048}, {768}, {1, 256}, {1, 2}, {0, 1}})
+    ->ArgsProduct({{3, 4, 10, 12}, {2048}, {768}, {1, 256}, {1, 2}, {0, 1}})
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 

@@ -175,11 +175,11 @@ TEST(ForwardLlama, MatchesReferenceWithQ8_0Weights) {
   ExpectMatchesReference(spec, kQ8Tolerance);
 }
 
-// q8_0 / q4_0 / q4_k linear weights, which the loader regroups into the kRows16 layout where the
+// q8_0 / q4_0 / q4_k / q6_k linear weights, which the loader regroups into the kRows16 layout where the
 // process-wide table has kernels for it (every table runs such views): 12 tokens take the
 // small-batch route, 20 the prefill route.
 TEST(ForwardLlama, MatchesReferenceWithRows16Weights) {
-  for (DType dtype : {DType::kQ8_0, DType::kQ4_0, DType::kQ4_K}) {
+  for (DType dtype : {DType::kQ8_0, DType::kQ4_0, DType::kQ4_K, DType::kQ6_K}) {
     SCOPED_TRACE(DTypeName(dtype));
     TinyModelSpec spec;
     spec.linear_dtype = dtype;

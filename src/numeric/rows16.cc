@@ -45,10 +45,21 @@ void MoveBlockQ4_K(uint8_t* row, uint8_t* packed, int64_t n) {
 }
 
 template <bool kPack>
+void MoveBlockQ6_K(uint8_t* row, uint8_t* packed, int64_t n) {
+  Move<kPack>(row + 208, packed + 2 * n, 2);
+  for (int64_t k = 0; k < 16; ++k) Move<kPack>(row + 192 + k, packed + 32 + 16 * k + n, 1);
+  for (int64_t p = 0; p < 32; ++p) Move<kPack>(row + 4 * p, packed + 288 + 64 * p + 4 * n, 4);
+  for (int64_t p = 0; p < 16; ++p) {
+    Move<kPack>(row + 128 + 4 * p, packed + 2336 + 64 * p + 4 * n, 4);
+  }
+}
+
+template <bool kPack>
 void MoveGroup(DType dtype, uint8_t* rows, int64_t row_bytes, int64_t cols, uint8_t* group) {
   CRATIO_CHECK(Rows16Defined(dtype));
   const int64_t block_bytes = dtype == DType::kQ4_0   ? sizeof(BlockQ4_0)
                               : dtype == DType::kQ8_0 ? sizeof(BlockQ8_0)
+                              : dtype == DType::kQ6_K ? sizeof(BlockQ6_K)
                                                       : sizeof(BlockQ4_K);
   const int64_t num_blocks = RowBytes(dtype, cols) / block_bytes;
   for (int64_t b = 0; b < num_blocks; ++b) {
@@ -59,6 +70,8 @@ void MoveGroup(DType dtype, uint8_t* rows, int64_t row_bytes, int64_t cols, uint
         MoveBlockQ4_0<kPack>(row, packed, n);
       } else if (dtype == DType::kQ8_0) {
         MoveBlockQ8_0<kPack>(row, packed, n);
+      } else if (dtype == DType::kQ6_K) {
+        MoveBlockQ6_K<kPack>(row, packed, n);
       } else {
         MoveBlockQ4_K<kPack>(row, packed, n);
       }
@@ -69,7 +82,8 @@ void MoveGroup(DType dtype, uint8_t* rows, int64_t row_bytes, int64_t cols, uint
 }  // namespace
 
 bool Rows16Defined(DType dtype) {
-  return dtype == DType::kQ8_0 || dtype == DType::kQ4_0 || dtype == DType::kQ4_K;
+  return dtype == DType::kQ8_0 || dtype == DType::kQ4_0 || dtype == DType::kQ4_K ||
+         dtype == DType::kQ6_K;
 }
 
 void PackRows16(DType dtype, const uint8_t* src, int64_t src_row_bytes, int64_t cols,

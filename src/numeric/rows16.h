@@ -14,6 +14,10 @@
 //                      scale / min bytes at 64 + 16k + n, then 4 × 8 × 64 bytes: for qs
 //                      bytes 32j .. 32j + 31 (sub-blocks 2j low nibbles, 2j + 1 high),
 //                      chunk p holds qs[32j + 4p .. + 3] of row n at 256 + 512j + 64p + 4n.
+//   q6_k (3360 bytes): d[16] (f16), then byte k of row n's 16 int8 scales at 32 + 16k + n,
+//                      then ql: chunk p (0 .. 31) holds ql[4p .. 4p + 3] of row n at
+//                      288 + 64p + 4n, then qh: chunk p (0 .. 15) holds qh[4p .. 4p + 3] of
+//                      row n at 2336 + 64p + 4n.
 //
 // Which models use it is the loader's choice (model/weights.cc: where the kernel table has
 // kRows16 kernels for the dtype); Matmul runs any kRows16 view on any table.
@@ -27,7 +31,7 @@ namespace cratio {
 
 inline constexpr int64_t kRows16 = 16;
 
-// Whether the layout is defined for `dtype` (q8_0, q4_0, q4_k).
+// Whether the layout is defined for `dtype` (q8_0, q4_0, q4_k, q6_k).
 bool Rows16Defined(DType dtype);
 
 // Packs rows [0, 16) of a row-major matrix (row n at src + n · src_row_bytes, `cols`

@@ -85,9 +85,32 @@ TEST(Rows16, Q4_KBytesSitWhereTheLayoutSays) {
   }
 }
 
+TEST(Rows16, Q6_KBytesSitWhereTheLayoutSays) {
+  const int64_t cols = 512;  // 2 super-blocks
+  const Rows rows(DType::kQ6_K, cols, 5);
+  std::vector<uint8_t> group(16 * rows.row_bytes);
+  PackRows16(DType::kQ6_K, rows.bytes.data(), rows.stride, cols, group.data());
+  for (int64_t b = 0; b < 2; ++b) {
+    const uint8_t* packed = group.data() + b * 3360;
+    for (int64_t n = 0; n < 16; ++n) {
+      const uint8_t* block = rows.row(n) + b * 210;
+      EXPECT_EQ(packed[2 * n], block[208]);  // d
+      EXPECT_EQ(packed[2 * n + 1], block[209]);
+      for (int64_t k = 0; k < 16; ++k) EXPECT_EQ(packed[32 + 16 * k + n], block[192 + k]);
+      for (int64_t m = 0; m < 128; ++m) {
+        ASSERT_EQ(packed[288 + 64 * (m / 4) + 4 * n + m % 4], block[m]) << "ql " << m;
+      }
+      for (int64_t m = 0; m < 64; ++m) {
+        ASSERT_EQ(packed[2336 + 64 * (m / 4) + 4 * n + m % 4], block[128 + m]) << "qh " << m;
+      }
+    }
+  }
+}
+
 TEST(Rows16, UnpackRestoresEveryRow) {
   for (auto [dtype, cols] : {std::pair{DType::kQ4_0, int64_t{320}},
                              std::pair{DType::kQ8_0, int64_t{160}},
+                             std::pair{DType::kQ6_K, int64_t{768}},
                              std::pair{DType::kQ4_K, int64_t{768}}}) {
     const Rows rows(dtype, cols, 3);
     std::vector<uint8_t> group(16 * rows.row_bytes);
@@ -103,7 +126,8 @@ TEST(Rows16, UnpackRestoresEveryRow) {
   }
 }
 
-TEST(Rows16, DefinedForQ8_0Q4_0AndQ4_KOnly) {
+TEST(Rows16, DefinedForQ8_0Q4_0Q4_KAndQ6_KOnly) {
+  EXPECT_TRUE(Rows16Defined(DType::kQ6_K));
   EXPECT_TRUE(Rows16Defined(DType::kQ8_0));
   EXPECT_TRUE(Rows16Defined(DType::kQ4_0));
   EXPECT_TRUE(Rows16Defined(DType::kQ4_K));

@@ -25,7 +25,7 @@ constexpr int64_t kTokenPanel = 64;
 struct Plan {
   GemmFn gemm = nullptr;
   int64_t token_panel = 0;
-  bool unpack_groups = false;  // kRows16 view on a table without kRows16 kernels
+  bool unpack_groups = false;  // a kRows16 view run by unpacking groups (see Prepare)
   const uint8_t* xa = nullptr;
   int64_t xa_row_bytes = 0;
 };
@@ -36,10 +36,14 @@ Plan Prepare(OpContext& ctx, const TensorView& w, const float* x, int64_t num_to
   const bool rows16 = w.layout == WeightLayout::kRows16;
   CRATIO_CHECK(!rows16 || w.rows() % kRows16 == 0);
   Plan plan;
-  // A kRows16 view on a table without kRows16 kernels: each thread unpacks its groups and
-  // runs the row-major kernels on them (tests run every table on the loader's layout).
-  plan.unpack_groups = rows16 && entry.rows16_gemm == nullptr;
-  const bool packed = rows16 && !plan.unpack_groups;
+  // A kRows16 view runs its own kernels where the table has them. On a table without them
+  // (tests run every table on the loader's layout), and for a batch the table has no
+  // kRows16 prefill kernel for, each thread unpacks its groups (once per call, for every
+  // token) and runs the row-major kernels on them.
+  const bool packed = rows16 && entry.rows16_gemm != nullptr &&
+                      (entry.rows16_prefill_gemm != nullptr ||
+                       num_tokens < kRows16UnpackMinTokens);
+  plan.unpack_groups = rows16 && !packed;
   // The entry's prefill route (AMX) when it has one and the batch is large enough.
   const GemmFn prefill_gemm = packed ? entry.rows16_prefill_gemm : entry.prefill_gemm;
   const bool prefill = prefill_gemm != nullptr && num_tokens >= entry.prefill_min_tokens;

@@ -103,7 +103,7 @@ TEST_P(MatmulOnIsa, MatchesReferenceKernelForEveryEngineDType) {
 // per-group unpacking elsewhere.
 TEST_P(MatmulOnIsa, Rows16LayoutMatchesRowMajorProduct) {
   uint32_t seed = 40;
-  for (DType dtype : {DType::kQ8_0, DType::kQ4_0, DType::kQ4_K}) {
+  for (DType dtype : {DType::kQ8_0, DType::kQ4_0, DType::kQ4_K, DType::kQ6_K}) {
     // 96 rows: 6 groups, 3 per thread; 1024 columns: 32 q4_0 blocks, 4 q4_k super-blocks.
     const int64_t rows = 96, cols = 1024;
     const Tensor w = RandomWeight(dtype, rows, cols, seed++);
@@ -115,7 +115,9 @@ TEST_P(MatmulOnIsa, Rows16LayoutMatchesRowMajorProduct) {
     }
     TensorView view = packed.view();
     view.layout = WeightLayout::kRows16;
-    for (int64_t num_tokens : {1, 2, 3, 5, 16, 70}) {
+    // 1-5: the rows16 kernels; 8 and up: AMX, or unpacked groups where a dtype has no
+    // rows16 prefill kernel (q6_k).
+    for (int64_t num_tokens : {1, 2, 3, 5, 8, 16, 70}) {
       const auto x = RandomFloats(num_tokens * cols, seed++);
       std::vector<float> out(num_tokens * rows, NAN);
       Matmul(ctx_, view, x.data(), num_tokens, out.data());

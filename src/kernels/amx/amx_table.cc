@@ -53,7 +53,9 @@ void AddAmxKernels(KernelTable& table) {
   for (const auto& [dtype, gemm, prefill] :
        {Rows16Route{DType::kQ8_0, GemmQ8_0Rows16Avx512, GemmQ8_0Rows16Amx},
         Rows16Route{DType::kQ4_0, GemmQ4_0Rows16Avx512, GemmQ4_0Rows16Amx},
-        Rows16Route{DType::kQ4_K, GemmQ4_KRows16Avx512, GemmQ4_KRows16Amx}}) {
+        Rows16Route{DType::kQ4_K, GemmQ4_KRows16Avx512, GemmQ4_KRows16Amx},
+        // No AMX route for q6_k: its batches unpack the groups for the row kernels.
+        Rows16Route{DType::kQ6_K, GemmQ6_KRows16Avx512, nullptr}}) {
     MatmulKernel& k = table.matmul[static_cast<int>(dtype)];
     k.rows16_gemm = gemm;
     k.rows16_prefill_gemm = prefill;

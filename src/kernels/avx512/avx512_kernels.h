@@ -43,6 +43,9 @@ void GemmQ4_0Rows16Avx512(const void* w, int64_t w_row_bytes, const void* xa,
 void GemmQ8_0Rows16Avx512(const void* w, int64_t w_row_bytes, const void* xa,
                           int64_t xa_row_bytes, int64_t num_tokens, float* out,
                           int64_t out_stride, int64_t num_rows, int64_t cols);  // [q8_0]
+void GemmQ6_KRows16Avx512(const void* w, int64_t w_row_bytes, const void* xa,
+                          int64_t xa_row_bytes, int64_t num_tokens, float* out,
+                          int64_t out_stride, int64_t num_rows, int64_t cols);  // [q8_k]
 void GemmQ4_KRows16Avx512(const void* w, int64_t w_row_bytes, const void* xa,
                           int64_t xa_row_bytes, int64_t num_tokens, float* out,
                           int64_t out_stride, int64_t num_rows, int64_t cols);  // [q8_k]

@@ -191,6 +191,83 @@ void Q4_KGroup(const uint8_t* group, int64_t num_blocks, const uint8_t* xa, int6
   for (int t = 0; t < kTokens; ++t) _mm512_storeu_ps(out + t * out_stride, acc[t]);
 }
 
+// Per token and super-block of the q8_k activations: d, and 32 · the sum of each 16-value
+// sub-block (q6_k's offset: Σ (q − 32)·a = Σ q·a − 32·Σ a).
+void Q8_KActFactors32(const uint8_t* xa, int64_t num_blocks, float* scale, int32_t* corr) {
+  for (int64_t b = 0; b < num_blocks; ++b) {
+    const auto* blk = reinterpret_cast<const BlockQ8_K*>(xa) + b;
+    scale[b] = blk->d;
+    for (int j = 0; j < 16; ++j) corr[16 * b + j] = 32 * blk->bsums[j];
+  }
+}
+
+// q6_k: value e = 128h + 32k + l of a super-block has its low 4 bits in ql[64h + 32(k % 2) +
+// l] (low nibble for k < 2), its high 2 bits at 2k of qh[32h + l], and scale e / 16. Per
+// half h and chunk of 4 l's, three loads give 4 values of the 16 rows for all four k.
+template <int kTokens>
+void Q6_KGroup(const uint8_t* group, int64_t num_blocks, const uint8_t* xa, int64_t xa_row_bytes,
+               const float* scale, const int32_t* corr, int64_t factor_stride, float* out,
+               int64_t out_stride) {
+  __m512 acc[kTokens];
+  for (int t = 0; t < kTokens; ++t) acc[t] = _mm512_setzero_ps();
+  const __m512i m0f = _mm512_set1_epi8(0x0F), m30 = _mm512_set1_epi8(0x30);
+  constexpr int64_t kBlock = 16 * sizeof(BlockQ6_K);
+  for (int64_t b = 0; b < num_blocks; ++b) {
+    const uint8_t* blk = group + b * kBlock;
+    const uint8_t* ql = blk + 288;
+    const uint8_t* qh = blk + 2336;
+    const __m512 d = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk)));
+    __m512 dots[kTokens];
+    for (int t = 0; t < kTokens; ++t) dots[t] = _mm512_setzero_ps();
+    for (int l = 0; l < kBlock; l += 64) {
+      _mm_prefetch(reinterpret_cast<const char*>(blk + kPrefetchBytes + l), _MM_HINT_T0);
+    }
+    for (int h = 0; h < 2; ++h) {
+      // Sub-blocks 8h + 2k (p < 4) and 8h + 2k + 1 (p >= 4).
+      for (int half16 = 0; half16 < 2; ++half16) {
+        __m512i v[4][4];  // [k][chunk]
+        for (int c = 0; c < 4; ++c) {
+          const int p = 4 * half16 + c;
+          const __m512i a = _mm512_loadu_si512(ql + 64 * (16 * h + p));
+          const __m512i bq = _mm512_loadu_si512(ql + 64 * (16 * h + 8 + p));
+          const __m512i hb = _mm512_loadu_si512(qh + 64 * (8 * h + p));
+          v[0][c] = _mm512_or_si512(_mm512_and_si512(a, m0f),
+                                    _mm512_and_si512(_mm512_slli_epi16(hb, 4), m30));
+          v[1][c] = _mm512_or_si512(_mm512_and_si512(bq, m0f),
+                                    _mm512_and_si512(_mm512_slli_epi16(hb, 2), m30));
+          v[2][c] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(a, 4), m0f),
+                                    _mm512_and_si512(hb, m30));
+          v[3][c] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(bq, 4), m0f),
+                                    _mm512_and_si512(_mm512_srli_epi16(hb, 2), m30));
+        }
+        for (int k = 0; k < 4; ++k) {
+          const int sub = 8 * h + 2 * k + half16;
+          const __m512 sc = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(
+              _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + 32 + 16 * sub))));
+          for (int t = 0; t < kTokens; ++t) {
+            const uint8_t* xq = xa + t * xa_row_bytes + b * sizeof(BlockQ8_K) + 4 +
+                                128 * h + 32 * k + 16 * half16;
+            __m512i s0 = _mm512_setzero_si512(), s1 = _mm512_setzero_si512();
+            s0 = _mm512_dpbusd_epi32(s0, v[k][0], Bcast32(xq));
+            s1 = _mm512_dpbusd_epi32(s1, v[k][1], Bcast32(xq + 4));
+            s0 = _mm512_dpbusd_epi32(s0, v[k][2], Bcast32(xq + 8));
+            s1 = _mm512_dpbusd_epi32(s1, v[k][3], Bcast32(xq + 12));
+            const __m512i si =
+                _mm512_sub_epi32(_mm512_add_epi32(s0, s1),
+                                 _mm512_set1_epi32(corr[t * factor_stride * 16 + 16 * b + sub]));
+            dots[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(si), sc, dots[t]);
+          }
+        }
+      }
+    }
+    for (int t = 0; t < kTokens; ++t) {
+      acc[t] = _mm512_fmadd_ps(dots[t], _mm512_mul_ps(d, _mm512_set1_ps(scale[t * factor_stride + b])),
+                               acc[t]);
+    }
+  }
+  for (int t = 0; t < kTokens; ++t) _mm512_storeu_ps(out + t * out_stride, acc[t]);
+}
+
 // fn(t0, tokens) per quad of tokens, the quad's size as a compile-time constant.
 template <class Fn>
 void ForTokenQuads(int64_t num_tokens, Fn&& fn) {
@@ -235,6 +312,14 @@ struct Q4_KRows16 {
   static void Group(A... args) { Q4_KGroup<kT>(args...); }
 };
 
+struct Q6_KRows16 {
+  using Factor = int32_t;
+  static constexpr int64_t kBlockValues = kQK_K, kFactors = 16;
+  static constexpr auto ActFactors = Q8_KActFactors32;
+  template <int kT, class... A>
+  static void Group(A... args) { Q6_KGroup<kT>(args...); }
+};
+
 template <class K>
 void Rows16Gemm(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
@@ -275,6 +360,13 @@ void GemmQ4_0Rows16Avx512(const void* w, int64_t w_row_bytes, const void* xa,
                           int64_t xa_row_bytes, int64_t num_tokens, float* out,
                           int64_t out_stride, int64_t num_rows, int64_t cols) {
   Rows16Gemm<Q4_0Rows16>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows,
+                         cols);
+}
+
+void GemmQ6_KRows16Avx512(const void* w, int64_t w_row_bytes, const void* xa,
+                          int64_t xa_row_bytes, int64_t num_tokens, float* out,
+                          int64_t out_stride, int64_t num_rows, int64_t cols) {
+  Rows16Gemm<Q6_KRows16>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows,
                          cols);
 }
 

@@ -30,7 +30,7 @@ TEST(KernelTableFor, RefAlwaysAvailableAndComplete) {
   }
   EXPECT_FALSE((*table)->matmul_for(DType::kI32).supported());
   EXPECT_FALSE((*table)->matmul_for(static_cast<DType>(1000)).supported());
-  EXPECT_NE((*table)->dot_f32, nullptr);
+  EXPECT_NE((*table)->rms_norm_f32, nullptr);
   EXPECT_NE((*table)->softmax_f32, nullptr);
 }
 

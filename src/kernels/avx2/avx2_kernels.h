@@ -35,8 +35,6 @@ void GemmQ6_KAvx2(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa
                   int64_t cols);  // [q8_k]
 
 // f32 helpers.
-float DotF32Avx2(const float* a, const float* b, int64_t n);
-void AxpyF32Avx2(float a, const float* x, float* y, int64_t n);
 void ScaleF32Avx2(float* x, float a, int64_t n);
 void AddF32Avx2(float* y, const float* x, int64_t n);
 void SoftmaxF32Avx2(float* x, int64_t n);

@@ -20,8 +20,6 @@ void FillAvx2Kernels(KernelTable& table) {
   set_gemm(DType::kQ5_K, GemmQ5_KAvx2);
   set_gemm(DType::kQ6_K, GemmQ6_KAvx2);
 
-  table.dot_f32 = DotF32Avx2;
-  table.axpy_f32 = AxpyF32Avx2;
   table.scale_f32 = ScaleF32Avx2;
   table.add_f32 = AddF32Avx2;
   table.softmax_f32 = SoftmaxF32Avx2;

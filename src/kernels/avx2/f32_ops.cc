@@ -32,8 +32,7 @@ inline __m256 Exp(__m256 x) {
   return _mm256_andnot_ps(underflow, _mm256_mul_ps(p, two_n));
 }
 
-}  // namespace
-
+// Σ a[i]·b[i] (the norm's sum of squares).
 float DotF32Avx2(const float* a, const float* b, int64_t n) {
   __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
   int64_t i = 0;
@@ -48,14 +47,7 @@ float DotF32Avx2(const float* a, const float* b, int64_t n) {
   return s;
 }
 
-void AxpyF32Avx2(float a, const float* x, float* y, int64_t n) {
-  const __m256 av = _mm256_set1_ps(a);
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
-  }
-  for (; i < n; ++i) y[i] += a * x[i];
-}
+}  // namespace
 
 void ScaleF32Avx2(float* x, float a, int64_t n) {
   const __m256 av = _mm256_set1_ps(a);

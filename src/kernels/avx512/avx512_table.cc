@@ -30,8 +30,6 @@ void FillAvx512Kernels(KernelTable& table) {
   set_gemm(DType::kQ5_K, GemmQ5_KAvx512);
   set_gemm(DType::kQ6_K, GemmQ6_KAvx512);
 
-  table.dot_f32 = DotF32Avx512;
-  table.axpy_f32 = AxpyF32Avx512;
   table.scale_f32 = ScaleF32Avx512;
   table.add_f32 = AddF32Avx512;
   table.softmax_f32 = SoftmaxF32Avx512;

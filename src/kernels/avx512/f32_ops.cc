@@ -31,8 +31,7 @@ inline __m512 Exp(__m512 x) {
   return _mm512_scalef_ps(p, n);
 }
 
-}  // namespace
-
+// Σ a[i]·b[i] (the norm's sum of squares).
 float DotF32Avx512(const float* a, const float* b, int64_t n) {
   __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
   int64_t i = 0;
@@ -47,15 +46,7 @@ float DotF32Avx512(const float* a, const float* b, int64_t n) {
   return avx512::ReduceAdd(_mm512_add_ps(acc0, acc1));
 }
 
-void AxpyF32Avx512(float a, const float* x, float* y, int64_t n) {
-  const __m512 av = _mm512_set1_ps(a);
-  for (int64_t i = 0; i < n; i += 16) {
-    const __mmask16 m = n - i >= 16 ? 0xFFFF : TailMask(n - i);
-    const __m512 r =
-        _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, y + i));
-    _mm512_mask_storeu_ps(y + i, m, r);
-  }
-}
+}  // namespace
 
 void ScaleF32Avx512(float* x, float a, int64_t n) {
   const __m512 av = _mm512_set1_ps(a);

@@ -8,16 +8,6 @@
 
 namespace cratio::kernels {
 
-float DotF32Ref(const float* a, const float* b, int64_t n) {
-  double sum = 0.0;
-  for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(a[i]) * b[i];
-  return static_cast<float>(sum);
-}
-
-void AxpyF32Ref(float a, const float* x, float* y, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) y[i] += a * x[i];
-}
-
 void ScaleF32Ref(float* x, float a, int64_t n) {
   for (int64_t i = 0; i < n; ++i) x[i] *= a;
 }

@@ -56,8 +56,6 @@ void GemmQ6_KRef(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
                  int64_t cols);  // [q8_k]
 
 // f32 helpers (semantics in kernel_table.h).
-float DotF32Ref(const float* a, const float* b, int64_t n);
-void AxpyF32Ref(float a, const float* x, float* y, int64_t n);
 void ScaleF32Ref(float* x, float a, int64_t n);
 void AddF32Ref(float* y, const float* x, int64_t n);
 void SoftmaxF32Ref(float* x, int64_t n);

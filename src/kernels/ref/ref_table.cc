@@ -26,8 +26,6 @@ void FillRefKernels(KernelTable& table) {
   Set(table, DType::kQ5_K, DType::kQ8_K, QuantizeActQ8_KRef, GemmQ5_KRef);
   Set(table, DType::kQ6_K, DType::kQ8_K, QuantizeActQ8_KRef, GemmQ6_KRef);
 
-  table.dot_f32 = DotF32Ref;
-  table.axpy_f32 = AxpyF32Ref;
   table.scale_f32 = ScaleF32Ref;
   table.add_f32 = AddF32Ref;
   table.softmax_f32 = SoftmaxF32Ref;

@@ -217,8 +217,8 @@ Status RunBench(const BenchArgs& args) {
   // (from a cache when they fit there, from DRAM otherwise).
   BandwidthResult bw_weights = bw;
   if (tp.gen_tokens > 0) {
-    CRATIO_ASSIGN_OR_RETURN(bw_weights,
-                            MeasureReadBandwidth(pool, std::max<int64_t>(work.weight_bytes, 1 << 20), 5));
+    const int64_t weights_buffer = std::max<int64_t>(work.weight_bytes, int64_t{1} << 20);
+    CRATIO_ASSIGN_OR_RETURN(bw_weights, MeasureReadBandwidth(pool, weights_buffer, 5));
   }
   CRATIO_ASSIGN_OR_RETURN(const FlopsResult fl, MeasurePeakFlops(pool, isa, 0.2, 3));
 
@@ -275,7 +275,8 @@ Status RunBench(const BenchArgs& args) {
               bw.num_runs, fl.flops_per_s * 1e-9, fl.probe, std::string(IsaName(fl.isa)).c_str(),
               fl.num_runs);
   if (tp.gen_tokens > 0) {
-    std::printf("          read %.2f GB/s at the size of the weights (%.1f MiB buffer, best of %d)\n",
+    std::printf("          read %.2f GB/s at the size of the weights (%.1f MiB buffer, "
+                "best of %d)\n",
                 bw_weights.read_bytes_per_s * 1e-9, bw_weights.buffer_bytes / 1048576.0,
                 bw_weights.num_runs);
   }

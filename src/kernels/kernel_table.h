@@ -54,17 +54,14 @@ struct MatmulKernel {
   // Weights in the kRows16 layout (numeric/rows16.h): `rows16_gemm` with the entry's
   // activations, and from prefill_min_tokens tokens on `rows16_prefill_gemm` with the
   // prefill activations when set. w starts at a 16-row group and num_rows is a multiple
-  // of 16. Null rows16_gemm, or a batch of kRows16UnpackMinTokens or more without a
-  // rows16_prefill_gemm: Matmul unpacks each group once per call and runs the row-major
+  // of 16. Null rows16_gemm, or a batch without a rows16_prefill_gemm (ops/matmul.cc says
+  // from how many tokens): Matmul unpacks each group once per call and runs the row-major
   // kernels. The loader packs a dtype only where the chosen table has rows16_gemm.
   GemmFn rows16_gemm = nullptr;
   GemmFn rows16_prefill_gemm = nullptr;
 
   bool supported() const { return gemm != nullptr; }
 };
-
-// See MatmulKernel::rows16_gemm.
-inline constexpr int64_t kRows16UnpackMinTokens = 8;
 
 // Number of table slots: DType values are GGML ids below this bound.
 inline constexpr int kNumDTypeSlots = 32;
@@ -76,10 +73,6 @@ struct KernelTable {
   std::array<MatmulKernel, kNumDTypeSlots> matmul{};
 
   // f32 helpers for attention, norms and activations. n is any count >= 0.
-  // Returns Σ a[i]·b[i].
-  float (*dot_f32)(const float* a, const float* b, int64_t n) = nullptr;
-  // y[i] += a · x[i].
-  void (*axpy_f32)(float a, const float* x, float* y, int64_t n) = nullptr;
   // x[i] *= a.
   void (*scale_f32)(float* x, float a, int64_t n) = nullptr;
   // y[i] += x[i].

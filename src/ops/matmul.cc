@@ -19,6 +19,10 @@ constexpr int64_t kRowGrain = 16;
 // Tokens per gemm call: the converted activation panel (≤ 64 · cols bytes for q8
 // activations) stays in L2 while the thread's weight slice streams past it.
 constexpr int64_t kTokenPanel = 64;
+// A kRows16 view whose table has no kRows16 prefill kernel runs batches from this many
+// tokens on unpacked (once per call) for the row-major kernels, whose batch kernels reuse
+// each weight block across all tokens instead of 4.
+constexpr int64_t kRows16UnpackMinTokens = 8;
 
 // How one weight view runs: the kernel route (by dtype, layout and token count) and the
 // activations converted into its format.

@@ -128,7 +128,8 @@ void Q8_KActFactors(const uint8_t* xa, int64_t num_blocks, float* scale, float* 
     const auto* blk = reinterpret_cast<const BlockQ8_K*>(xa) + b;
     scale[b] = blk->d;
     for (int j = 0; j < 8; ++j) {
-      min_factor[8 * b + j] = blk->d * static_cast<float>(blk->bsums[2 * j] + blk->bsums[2 * j + 1]);
+      const int sum = blk->bsums[2 * j] + blk->bsums[2 * j + 1];
+      min_factor[8 * b + j] = blk->d * static_cast<float>(sum);
     }
   }
 }
@@ -261,8 +262,8 @@ void Q6_KGroup(const uint8_t* group, int64_t num_blocks, const uint8_t* xa, int6
       }
     }
     for (int t = 0; t < kTokens; ++t) {
-      acc[t] = _mm512_fmadd_ps(dots[t], _mm512_mul_ps(d, _mm512_set1_ps(scale[t * factor_stride + b])),
-                               acc[t]);
+      const __m512 dx = _mm512_set1_ps(scale[t * factor_stride + b]);
+      acc[t] = _mm512_fmadd_ps(dots[t], _mm512_mul_ps(d, dx), acc[t]);
     }
   }
   for (int t = 0; t < kTokens; ++t) _mm512_storeu_ps(out + t * out_stride, acc[t]);

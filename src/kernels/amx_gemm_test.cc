@@ -1,6 +1,7 @@
 // The AMX prefill routes: f16 / bf16 weights with bf16 activations against double-precision
 // products of the same bf16-rounded operands and against the scalar reference kernel with
-// f32 activations; q8_0 / q4_0 / q4_k / q5_k against the reference kernel on the same q8_0 / q8_k activations. Skipped, visibly, where the CPU or OS has no AMX.
+// f32 activations; q8_0 / q4_0 / q4_k / q5_k / q6_k against the reference kernel on the
+// same q8_0 / q8_k activations. Skipped, visibly, where the CPU or OS has no AMX.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -161,13 +162,15 @@ TEST_P(AmxInt8Gemm, MatchesReferenceKernelOnTheSameActivations) {
   const MatmulKernel route = PrefillRoute(dtype);
   const MatmulKernel& ref = KernelTableFor(Isa::kRef).value()->matmul_for(dtype);
   // 9 blocks: one chunk; 65 blocks: three chunks of 32 sub-blocks (32 + 32 + 1; k-quants: 3
-  // super-blocks = 24 sub-blocks, one chunk; 9 = 72 sub-blocks, 32 + 32 + 8). 13 rows: all on the
+  // super-blocks = 24 sub-blocks, one chunk; 9 = 72 sub-blocks, 32 + 32 + 8; q6_k's chunks
+  // of 4 super-blocks: 3 and 4 + 4 + 1). 13 rows: all on the
   // AVX-512 rest; 37: one 32-row pass (two groups sharing each A tile) + 5 rows on the rest;
   // 53: a 32-row pass, a lone 16-row group and 5. 21 tokens: one pair of token blocks (16 +
   // 5); 150: eight pairs and a 16 + 6 pair in one panel; 300: a panel of 256, then 44 tokens
   // (a full pair and a 12-token block alone).
   uint32_t seed = 300;
-  const bool k_quant = dtype == DType::kQ4_K || dtype == DType::kQ5_K;
+  const bool k_quant =
+      dtype == DType::kQ4_K || dtype == DType::kQ5_K || dtype == DType::kQ6_K;
   for (int64_t cols : {k_quant ? 768 : 288, k_quant ? 2304 : 2080}) {
     for (int64_t rows : {13, 37, 53}) {
       const auto w = RandomWeights(dtype, rows, cols, seed++);
@@ -189,8 +192,48 @@ TEST_P(AmxInt8Gemm, MatchesReferenceKernelOnTheSameActivations) {
   }
 }
 
+// q6_k's folded weights at their limits: (q − 32) · sc for q = 0 / 63 and sc = −128 / 127
+// spans −4064 .. 4096, whose hi bytes reach −64 and 64. One 16-row group, both layouts'
+// route (row-major here; kRows16 in ops/matmul_test.cc), against the reference kernel.
+TEST(AmxQ6_K, ExtremeScalesAndValuesAreExact) {
+  if (SkipWithoutAmx()) GTEST_SKIP() << "no AMX on this CPU / OS";
+  constexpr int64_t kRows = 16, kCols = 512, kTokens = 20;
+  const int64_t wrb = WeightRowBytes(DType::kQ6_K, kCols);
+  std::vector<uint8_t> w(kRows * wrb);
+  for (int64_t r = 0; r < kRows; ++r) {
+    for (int64_t b = 0; b < kCols / kQK_K; ++b) {
+      auto* blk = reinterpret_cast<BlockQ6_K*>(w.data() + r * wrb) + b;
+      // Rows 0-3: every value 0 (−32 after the offset); 4-7: 63 (+31); 8-15: mixed.
+      const uint8_t ql = r < 4 ? 0x00 : r < 8 ? 0xFF : static_cast<uint8_t>(0x0F + 16 * r);
+      const uint8_t qh = r < 4 ? 0x00 : r < 8 ? 0xFF : static_cast<uint8_t>(0x93 ^ r);
+      std::memset(blk->ql, ql, sizeof(blk->ql));
+      std::memset(blk->qh, qh, sizeof(blk->qh));
+      for (int j = 0; j < 16; ++j) {
+        blk->scales[j] = static_cast<int8_t>((r + j + b) % 2 == 0 ? -128 : 127);
+      }
+      blk->d = F32ToF16(r % 3 == 0 ? 1.0f : 0.25f);
+    }
+  }
+  // Activations at the ends of the q8_k range too: alternating ±1 with a few zeros.
+  std::vector<float> x(kTokens * kCols);
+  for (int64_t i = 0; i < kTokens * kCols; ++i) {
+    x[i] = i % 7 == 0 ? 0.0f : (i % 2 == 0 ? 1.0f : -1.0f) * (1.0f + static_cast<float>(i % 5));
+  }
+  const auto got = RunGemm(PrefillRoute(DType::kQ6_K), w, kRows, kCols, x, kTokens, wrb);
+  const auto want = RunGemm(KernelTableFor(Isa::kRef).value()->matmul_for(DType::kQ6_K), w, kRows,
+                            kCols, x, kTokens, wrb);
+  double max_ref = 0.0;
+  for (float v : want) max_ref = std::max(max_ref, std::fabs(static_cast<double>(v)));
+  ASSERT_GT(max_ref, 1000.0);
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_NEAR(got[i], want[i], kSameActRelTol * max_ref) << "token " << i / kRows << " row "
+                                                           << i % kRows;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(IntegerWeights, AmxInt8Gemm,
-                         ::testing::Values(DType::kQ8_0, DType::kQ4_0, DType::kQ4_K, DType::kQ5_K),
+                         ::testing::Values(DType::kQ8_0, DType::kQ4_0, DType::kQ4_K, DType::kQ5_K,
+                                           DType::kQ6_K),
                          [](const ::testing::TestParamInfo<DType>& p) {
                            return std::string(DTypeName(p.param));
                          });

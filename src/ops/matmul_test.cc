@@ -115,8 +115,8 @@ TEST_P(MatmulOnIsa, Rows16LayoutMatchesRowMajorProduct) {
     }
     TensorView view = packed.view();
     view.layout = WeightLayout::kRows16;
-    // 1-5: the rows16 kernels; 8 and up: AMX, or unpacked groups where a dtype has no
-    // rows16 prefill kernel (q6_k).
+    // On the AMX table 1-8 run the rows16 kernels' token quads and 16 and up the AMX
+    // route; the other tables unpack groups for their row-major kernels.
     for (int64_t num_tokens : {1, 2, 3, 5, 8, 16, 70}) {
       const auto x = RandomFloats(num_tokens * cols, seed++);
       std::vector<float> out(num_tokens * rows, NAN);

@@ -46,6 +46,14 @@ void GemmQ4_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
 void GemmQ4_KRows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                        int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                        int64_t cols);  // the kRows16 layout
+// q6_k weights with q8_k activations: each int8 scale folded into the weights in the integer
+// domain (exact hi / lo byte pairs), so the tiles' int32 dots run over whole super-blocks.
+void GemmQ6_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                 int64_t cols);
+void GemmQ6_KRows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                       int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                       int64_t cols);  // the kRows16 layout
 void GemmQ5_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                  int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                  int64_t cols);

@@ -1,6 +1,7 @@
 // The AMX prefill routes added to the AVX-512 table: f16 / bf16 weights with bf16
-// activations on bf16 tiles; q8_0 / q4_0 / q4_k / q5_k weights with q8_0 / q8_k activations on int8 tiles. Decode (fewer tokens) keeps the AVX-512 f32-activation kernels,
-// whose speed is set by memory bandwidth, not arithmetic.
+// activations on bf16 tiles; q8_0 / q4_0 / q4_k / q5_k / q6_k weights with q8_0 / q8_k
+// activations on int8 tiles. Decode (fewer tokens) keeps the AVX-512 f32-activation
+// kernels, whose speed is set by memory bandwidth, not arithmetic.
 #include <utility>
 
 #include "kernels/amx/amx_kernels.h"
@@ -35,7 +36,8 @@ void AddAmxKernels(KernelTable& table) {
   const std::pair<DType, GemmFn> int8_routes[] = {{DType::kQ8_0, GemmQ8_0Amx},
                                                   {DType::kQ4_0, GemmQ4_0Amx},
                                                   {DType::kQ4_K, GemmQ4_KAmx},
-                                                  {DType::kQ5_K, GemmQ5_KAmx}};
+                                                  {DType::kQ5_K, GemmQ5_KAmx},
+                                                  {DType::kQ6_K, GemmQ6_KAmx}};
   for (const auto& [dtype, gemm] : int8_routes) {
     MatmulKernel& k = table.matmul[static_cast<int>(dtype)];
     k.prefill_act_dtype = k.act_dtype;
@@ -54,8 +56,7 @@ void AddAmxKernels(KernelTable& table) {
        {Rows16Route{DType::kQ8_0, GemmQ8_0Rows16Avx512, GemmQ8_0Rows16Amx},
         Rows16Route{DType::kQ4_0, GemmQ4_0Rows16Avx512, GemmQ4_0Rows16Amx},
         Rows16Route{DType::kQ4_K, GemmQ4_KRows16Avx512, GemmQ4_KRows16Amx},
-        // No AMX route for q6_k: its batches unpack the groups for the row kernels.
-        Rows16Route{DType::kQ6_K, GemmQ6_KRows16Avx512, nullptr}}) {
+        Rows16Route{DType::kQ6_K, GemmQ6_KRows16Avx512, GemmQ6_KRows16Amx}}) {
     MatmulKernel& k = table.matmul[static_cast<int>(dtype)];
     k.rows16_gemm = gemm;
     k.rows16_prefill_gemm = prefill;

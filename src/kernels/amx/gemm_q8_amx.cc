@@ -401,11 +401,6 @@ void GemmQ8Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_ro
     const uint8_t* xp = x + p0 * xa_row_bytes;
     float* op = out + p0 * out_stride;
     int configured[2] = {-1, -1};
-    auto configure = [&configured](const int m[2]) {
-      if (configured[0] != m[0] || configured[1] != m[1]) ConfigureTiles(m[0], m[1]);
-      configured[0] = m[0];
-      configured[1] = m[1];
-    };
     for (int64_t k0 = 0; k0 < num_blocks; k0 += kBlocksPerChunk) {
       const int blocks = static_cast<int>(std::min<int64_t>(kBlocksPerChunk, num_blocks - k0));
       ck.subs = blocks * P::kSubs;
@@ -430,15 +425,11 @@ void GemmQ8Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_ro
       for (int64_t r0 = 0; r0 < tile_rows;) {
         const int groups = tile_rows - r0 >= 32 ? 2 : 1;
         PackWeights<P>(wb + r0 * w_row_bytes, w_row_bytes, k0, blocks, groups, ck);
-        // Token blocks in pairs of 32 tokens; the panel's last block may be short or alone.
-        for (int64_t t0 = 0; t0 < panel; t0 += 32) {
-          const int m[2] = {static_cast<int>(std::min<int64_t>(16, panel - t0)),
-                            static_cast<int>(std::clamp<int64_t>(panel - t0 - 16, 0, 16))};
+        amx::ForTokenPairs(panel, configured, ConfigureTiles, [&](int64_t t0, const int m[2]) {
           const uint8_t* a[2] = {a_pack.data() + (t0 / 16) * ck.subs * kATileBytes,
                                  a_pack.data() + (t0 / 16 + (m[1] > 0)) * ck.subs * kATileBytes};
-          configure(m);
           kPairs[m[1] > 0][groups - 1](a, m, t0, ck, op + r0, out_stride, accumulate);
-        }
+        });
         r0 += 16 * groups;
       }
     }

@@ -1,7 +1,7 @@
-// The AMX prefill routes: f16 / bf16 weights with bf16 activations against double-precision
-// products of the same bf16-rounded operands and against the scalar reference kernel with
-// f32 activations; q8_0 / q4_0 / q4_k / q5_k / q6_k against the reference kernel on the
-// same q8_0 / q8_k activations. Skipped, visibly, where the CPU or OS has no AMX.
+// The AMX prefill routes: f16 / bf16 / q4_0 weights with bf16 activations against
+// double-precision products of the same bf16-rounded operands and against the scalar
+// reference kernel with f32 (q4_0: q8_0) activations; q8_0 / q4_k / q5_k / q6_k against the
+// reference kernel on the same q8_0 / q8_k activations. Skipped, visibly, where the CPU or OS has no AMX.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -40,10 +40,25 @@ MatmulKernel PrefillRoute(DType dtype) {
   return MatmulKernel{e.prefill_act_dtype, e.prefill_convert_act, e.prefill_gemm};
 }
 
-float WeightAsBf16(DType dtype, const std::vector<uint8_t>& w, int64_t i) {
-  uint16_t h;
-  std::memcpy(&h, &w[2 * i], 2);
-  return dtype == DType::kF16 ? Bf16ToF32(F32ToBf16(F16ToF32(h))) : Bf16ToF32(h);
+// Every weight of a rows × cols matrix as the bf16 route sees it: f16 rounded to bf16, bf16
+// as is, q4_0 dequantized by numeric's dequantizer (q − 8) · d, then rounded to bf16.
+std::vector<float> WeightsAsBf16(DType dtype, const std::vector<uint8_t>& w, int64_t rows,
+                                 int64_t cols) {
+  std::vector<float> out(rows * cols);
+  if (dtype == DType::kQ4_0) {
+    const int64_t row_bytes = WeightRowBytes(dtype, cols);
+    for (int64_t r = 0; r < rows; ++r) {
+      GetDTypeInfo(dtype).dequantize_row(w.data() + r * row_bytes, out.data() + r * cols, cols);
+    }
+    for (float& v : out) v = Bf16ToF32(F32ToBf16(v));
+    return out;
+  }
+  for (int64_t i = 0; i < rows * cols; ++i) {
+    uint16_t h;
+    std::memcpy(&h, &w[2 * i], 2);
+    out[i] = dtype == DType::kF16 ? Bf16ToF32(F32ToBf16(F16ToF32(h))) : Bf16ToF32(h);
+  }
+  return out;
 }
 
 TEST(AmxConvertAct, Bf16BitsEqualNumericRoundingForEveryKindOfValue) {
@@ -72,10 +87,13 @@ TEST_P(AmxGemm, MatchesDoubleProductOfBf16Operands) {
   ASSERT_EQ(route.act_dtype, DType::kBF16);
   // 291 / 2080 columns: a scalar tail of 3 / none; 4160: two packed chunks of columns.
   // 13 rows: all scalar; 37: one 32-row group + 5 scalar rows; 48: a group + a 16-row one.
+  // q4_0 (whole blocks only) takes 2080 and 4160.
   uint32_t seed = 77;
   for (int64_t cols : {291, 2080, 4160}) {
+    if (dtype == DType::kQ4_0 && cols % kQK4_0 != 0) continue;
     for (int64_t rows : {13, 37, 48}) {
       const auto w = RandomWeights(dtype, rows, cols, seed++);
+      const auto wf = WeightsAsBf16(dtype, w, rows, cols);
       for (int64_t num_tokens : {1, 16, 21, 35}) {
         const auto x = RandomFloats(num_tokens * cols, seed++);
         const auto got = RunGemm(route, w, rows, cols, x, num_tokens, WeightRowBytes(dtype, cols));
@@ -85,7 +103,7 @@ TEST_P(AmxGemm, MatchesDoubleProductOfBf16Operands) {
           for (int64_t r = 0; r < rows; ++r) {
             double sum = 0.0;
             for (int64_t c = 0; c < cols; ++c) {
-              sum += static_cast<double>(WeightAsBf16(dtype, w, r * cols + c)) *
+              sum += static_cast<double>(wf[r * cols + c]) *
                      Bf16ToF32(F32ToBf16(x[t * cols + c]));
             }
             want[t * rows + r] = sum;
@@ -232,15 +250,15 @@ TEST(AmxQ6_K, ExtremeScalesAndValuesAreExact) {
 }
 
 INSTANTIATE_TEST_SUITE_P(IntegerWeights, AmxInt8Gemm,
-                         ::testing::Values(DType::kQ8_0, DType::kQ4_0, DType::kQ4_K, DType::kQ5_K,
-                                           DType::kQ6_K),
+                         ::testing::Values(DType::kQ8_0, DType::kQ4_K, DType::kQ5_K, DType::kQ6_K),
                          [](const ::testing::TestParamInfo<DType>& p) {
                            return std::string(DTypeName(p.param));
                          });
 
-INSTANTIATE_TEST_SUITE_P(FloatWeights, AmxGemm, ::testing::Values(DType::kF16, DType::kBF16),
+INSTANTIATE_TEST_SUITE_P(Bf16Routes, AmxGemm,
+                         ::testing::Values(DType::kF16, DType::kBF16, DType::kQ4_0),
                          [](const ::testing::TestParamInfo<DType>& p) {
-                           return std::string(p.param == DType::kF16 ? "f16" : "bf16");
+                           return std::string(DTypeName(p.param));
                          });
 
 }  // namespace

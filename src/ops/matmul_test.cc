@@ -70,6 +70,15 @@ void ExpectClose(const std::vector<float>& got, const std::vector<float>& want, 
   for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], rel_tol * max_abs) << i;
 }
 
+// The tolerance for a product of `num_tokens` tokens through one table entry: the bf16
+// one where its prefill route (AMX) takes such a batch with bf16 activations.
+double RelTolFor(const MatmulKernel& entry, int64_t num_tokens) {
+  const bool bf16_route = entry.prefill_gemm != nullptr &&
+                          num_tokens >= entry.prefill_min_tokens &&
+                          entry.prefill_act_dtype == DType::kBF16;
+  return bf16_route ? kBf16RouteRelTol : kRelTol;
+}
+
 class MatmulOnIsa : public ::testing::TestWithParam<Isa> {
  protected:
   ThreadPool pool_{2};
@@ -88,12 +97,8 @@ TEST_P(MatmulOnIsa, MatchesReferenceKernelForEveryEngineDType) {
       std::vector<float> out(num_tokens * 100, NAN);
       Matmul(ctx_, w.view(), x.data(), num_tokens, out.data());
       SCOPED_TRACE(std::string(DTypeName(dtype)) + " tokens " + std::to_string(num_tokens));
-      const MatmulKernel& entry = ctx_.kernels().matmul_for(dtype);
-      const bool bf16_route = entry.prefill_gemm != nullptr &&
-                              num_tokens >= entry.prefill_min_tokens &&
-                              entry.prefill_act_dtype == DType::kBF16;
       ExpectClose(out, RefProduct(w.view(), x, num_tokens),
-                  bf16_route ? kBf16RouteRelTol : kRelTol);
+                  RelTolFor(ctx_.kernels().matmul_for(dtype), num_tokens));
     }
   }
 }
@@ -122,7 +127,8 @@ TEST_P(MatmulOnIsa, Rows16LayoutMatchesRowMajorProduct) {
       std::vector<float> out(num_tokens * rows, NAN);
       Matmul(ctx_, view, x.data(), num_tokens, out.data());
       SCOPED_TRACE(std::string(DTypeName(dtype)) + " tokens " + std::to_string(num_tokens));
-      ExpectClose(out, RefProduct(w.view(), x, num_tokens), kRelTol);
+      ExpectClose(out, RefProduct(w.view(), x, num_tokens),
+                  RelTolFor(ctx_.kernels().matmul_for(dtype), num_tokens));
     }
   }
 }

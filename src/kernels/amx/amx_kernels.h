@@ -21,21 +21,26 @@ void GemmBf16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
                  int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                  int64_t cols);
 
-// Prefill gemm for q8_0 / q4_0 weights with q8_0 activations (the AVX-512 converter's
+// q4_0 weights with bf16 activations on bf16 tiles: each block dequantized once per call,
+// (q − 8) · d exactly in f32, rounded to bf16 like numeric's F32ToBf16; products summed in
+// f32 by tdpbf16ps across whole rows (no per-block conversion of integer dots).
+void GemmQ4_0Bf16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                     int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                     int64_t cols);
+void GemmQ4_0Rows16Bf16Amx(const void* w, int64_t w_row_bytes, const void* xa,
+                           int64_t xa_row_bytes, int64_t num_tokens, float* out,
+                           int64_t out_stride, int64_t num_rows,
+                           int64_t cols);  // the kRows16 layout
+
+// Prefill gemm for q8_0 weights with q8_0 activations (the AVX-512 converter's
 // bytes) on AMX int8 tiles: exact integer block dots (tdpbssd), scaled in f32 per block
 // as the reference does, so results match it up to float summation order. Rows past the
 // last whole 16 go to the AVX-512 kernel.
 void GemmQ8_0Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                  int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                  int64_t cols);
-void GemmQ4_0Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
-                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
-                 int64_t cols);
 // The kRows16 layout (numeric/rows16.h); num_rows a multiple of 16.
 void GemmQ8_0Rows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
-                       int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
-                       int64_t cols);
-void GemmQ4_0Rows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                        int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                        int64_t cols);
 // q4_k / q5_k weights with q8_k activations: the same tiles per sub-block of 32, the mins from

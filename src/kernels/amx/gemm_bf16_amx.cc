@@ -11,6 +11,7 @@
 #include "kernels/amx/tile_config.h"
 #include "kernels/avx512/q8_0_act_outer.h"
 #include "kernels/avx512/simd.h"
+#include "numeric/blocks.h"
 #include "numeric/half.h"
 
 namespace cratio::kernels {
@@ -51,7 +52,13 @@ inline __m512i RoundToBf16(__m512i bits) {
 // The two give the same bits for every f16 input: vcvtne2ps2bf16 rounds to nearest even,
 // quiets NaNs the same way, and its denormal flushing never applies (f16 values widen to
 // normal f32 or zero, and bf16 has f32's exponent range).
-enum class WeightKind { kBf16, kF16Integer, kF16Cvtne };
+// q4_0 weights (row-major or kRows16) are dequantized per block, (q − 8) · d exactly in f32,
+// and rounded to bf16 by the same integer arithmetic.
+enum class WeightKind { kBf16, kF16Integer, kF16Cvtne, kQ4_0, kQ4_0Rows16 };
+
+constexpr bool IsQ4_0(WeightKind kind) {
+  return kind == WeightKind::kQ4_0 || kind == WeightKind::kQ4_0Rows16;
+}
 
 // 32 f16 -> 32 bf16, order kept.
 inline __m512i F16ToBf16Cvtne(__m512i v) {
@@ -72,11 +79,59 @@ inline __m512i F16ToBf16(__m512i v) {
                             _mm512_cvtepi32_epi16(hi), 1);
 }
 
+// One q4_0 block of 16 rows as the B tile of its 32 columns. Nibble chunk c (lane n: qs
+// bytes 4c .. 4c + 3 of row n) holds values 4c + i in its low nibbles and 16 + 4c + i in
+// its high ones, so its bytes 0-1 / 2-3 give B rows 2c / 2c + 1 (low) and 8 + 2c / 9 + 2c
+// (high); d is the 16 rows' scales.
+inline void Q4_0BlockToBf16(const __m512i chunk[4], __m512 d, uint8_t* out) {
+  const __m512i byte = _mm512_set1_epi32(0xFF), nib = _mm512_set1_epi8(0x0F);
+  const __m512i eight = _mm512_set1_epi32(8);
+  auto bf16 = [&](__m512i q) {  // int32 lanes (0-15) -> bf16 bits of (q − 8) · d
+    return RoundToBf16(
+        _mm512_castps_si512(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(q, eight)), d)));
+  };
+  for (int c = 0; c < 4; ++c) {
+    const __m512i halves[2] = {_mm512_and_si512(chunk[c], nib),
+                               _mm512_and_si512(_mm512_srli_epi16(chunk[c], 4), nib)};
+    for (int h = 0; h < 2; ++h) {
+      for (int pair = 0; pair < 2; ++pair) {
+        const __m512i x = _mm512_srli_epi32(halves[h], 16 * pair);
+        const __m512i even = bf16(_mm512_and_si512(x, byte));
+        const __m512i odd = bf16(_mm512_and_si512(_mm512_srli_epi32(x, 8), byte));
+        const int row = 8 * h + 2 * c + pair;
+        _mm512_store_si512(reinterpret_cast<__m512i*>(out + 64 * row),
+                           _mm512_or_si512(even, _mm512_slli_epi32(odd, 16)));
+      }
+    }
+  }
+}
+
 // B tiles of 16 rows (all present) for `steps` steps of 32 columns from column k0:
 // dst + s * dst_step_bytes holds row p = dword p (columns k0 + 32s + 2p, +1) of each row.
+// For q4_0 a step is one block; kRows16 weights have block b of the group at b · 288.
 template <WeightKind kKind>
 void PackRows16(const uint8_t* w, int64_t w_row_bytes, int64_t k0, int steps, uint8_t* dst,
                 int64_t dst_step_bytes) {
+  if constexpr (IsQ4_0(kKind)) {
+    for (int s = 0; s < steps; ++s) {
+      const int64_t b = k0 / kStepCols + s;
+      __m512i chunk[4];
+      __m512 d;
+      if constexpr (kKind == WeightKind::kQ4_0Rows16) {
+        const uint8_t* blk = w + b * 16 * static_cast<int64_t>(sizeof(BlockQ4_0));
+        d = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk)));
+        for (int c = 0; c < 4; ++c) chunk[c] = _mm512_loadu_si512(blk + 32 + 64 * c);
+      } else {
+        const uint8_t* blk = w + b * static_cast<int64_t>(sizeof(BlockQ4_0));
+        alignas(32) uint16_t h[16];
+        for (int n = 0; n < 16; ++n) std::memcpy(&h[n], blk + n * w_row_bytes, 2);
+        d = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(h)));
+        avx512::Transpose16x4(blk + 2, w_row_bytes, chunk);
+      }
+      Q4_0BlockToBf16(chunk, d, dst + s * dst_step_bytes);
+    }
+    return;
+  }
   for (int s = 0; s < steps; ++s) {
     const uint8_t* p = w + (k0 + int64_t{s} * kStepCols) * 2;
     __m512i d[16];
@@ -91,15 +146,23 @@ void PackRows16(const uint8_t* w, int64_t w_row_bytes, int64_t k0, int steps, ui
   }
 }
 
-template <bool kF16>
+// Weight c of a row-major row as the tiles see it.
+template <WeightKind kKind>
 float WeightAsBf16(const uint8_t* row, int64_t c) {
+  if constexpr (IsQ4_0(kKind)) {
+    const auto* blk = reinterpret_cast<const BlockQ4_0*>(row) + c / kQK4_0;
+    const int i = static_cast<int>(c % kQK4_0);
+    const int q = i < 16 ? blk->qs[i] & 0x0F : blk->qs[i - 16] >> 4;
+    return Bf16ToF32(F32ToBf16(static_cast<float>(q - 8) * F16ToF32(blk->d)));
+  }
   uint16_t h;
   std::memcpy(&h, row + c * 2, 2);
-  return kF16 ? Bf16ToF32(F32ToBf16(F16ToF32(h))) : Bf16ToF32(h);
+  return kKind != WeightKind::kBf16 ? Bf16ToF32(F32ToBf16(F16ToF32(h))) : Bf16ToF32(h);
 }
 
-// out[t, r] (+)= Σ_{c in [c0, c1)} w[r, c] · xa[t, c] in f32, for rows [r0, r1).
-template <bool kF16>
+// out[t, r] (+)= Σ_{c in [c0, c1)} w[r, c] · xa[t, c] in f32, for rows [r0, r1) of
+// row-major weights.
+template <WeightKind kKind>
 void ScalarPart(const uint8_t* w, int64_t w_row_bytes, const uint8_t* xa, int64_t xa_row_bytes,
                 int64_t num_tokens, float* out, int64_t out_stride, int64_t r0, int64_t r1,
                 int64_t c0, int64_t c1, bool accumulate) {
@@ -108,7 +171,7 @@ void ScalarPart(const uint8_t* w, int64_t w_row_bytes, const uint8_t* xa, int64_
     for (int64_t r = r0; r < r1; ++r) {
       const uint8_t* row = w + r * w_row_bytes;
       float sum = 0.0f;
-      for (int64_t c = c0; c < c1; ++c) sum += WeightAsBf16<kF16>(row, c) * Bf16ToF32(x[c]);
+      for (int64_t c = c0; c < c1; ++c) sum += WeightAsBf16<kKind>(row, c) * Bf16ToF32(x[c]);
       float& o = out[t * out_stride + r];
       o = accumulate ? o + sum : sum;
     }
@@ -186,16 +249,18 @@ void GemmAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_
     }
     _tile_release();
   }
-  constexpr bool kF16 = kKind != WeightKind::kBf16;
-  const bool tiles_ran = tile_cols > 0 && num_tokens > 0;
-  // Columns past the last whole step, for the rows the tiles covered.
-  if (tile_cols < cols) {
-    ScalarPart<kF16>(wb, w_row_bytes, x, xa_row_bytes, num_tokens, out, out_stride, 0, tile_rows,
-                     tile_cols, cols, tiles_ran);
+  // kRows16 weights have whole groups and q4_0 whole blocks: no scalar part.
+  if constexpr (kKind != WeightKind::kQ4_0Rows16) {
+    const bool tiles_ran = tile_cols > 0 && num_tokens > 0;
+    // Columns past the last whole step, for the rows the tiles covered.
+    if (tile_cols < cols) {
+      ScalarPart<kKind>(wb, w_row_bytes, x, xa_row_bytes, num_tokens, out, out_stride, 0,
+                        tile_rows, tile_cols, cols, tiles_ran);
+    }
+    // Rows past the last whole 16, every column.
+    ScalarPart<kKind>(wb, w_row_bytes, x, xa_row_bytes, num_tokens, out, out_stride, tile_rows,
+                      num_rows, 0, cols, false);
   }
-  // Rows past the last whole 16, every column.
-  ScalarPart<kF16>(wb, w_row_bytes, x, xa_row_bytes, num_tokens, out, out_stride, tile_rows,
-                   num_rows, 0, cols, false);
 }
 
 }  // namespace
@@ -233,6 +298,20 @@ void GemmBf16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
                  int64_t cols) {
   GemmAmx<WeightKind::kBf16>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
                              num_rows, cols);
+}
+
+void GemmQ4_0Bf16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                     int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                     int64_t cols) {
+  GemmAmx<WeightKind::kQ4_0>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
+                             num_rows, cols);
+}
+
+void GemmQ4_0Rows16Bf16Amx(const void* w, int64_t w_row_bytes, const void* xa,
+                           int64_t xa_row_bytes, int64_t num_tokens, float* out,
+                           int64_t out_stride, int64_t num_rows, int64_t cols) {
+  GemmAmx<WeightKind::kQ4_0Rows16>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
+                                   num_rows, cols);
 }
 
 }  // namespace cratio::kernels

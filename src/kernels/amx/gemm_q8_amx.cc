@@ -1,6 +1,6 @@
-// q8_0 / q4_0 / q4_k / q5_k prefill gemm on AMX int8 tiles, with the activations the AVX-512
+// q8_0 / q4_k / q5_k prefill gemm on AMX int8 tiles, with the activations the AVX-512
 // kernels use (q8_0 or q8_k blocks, same bytes). The unit is a sub-block of 32 values with
-// one scale per row (a q8_0 / q4_0 block, or one of a q4_k / q5_k super-block's 8): per pass
+// one scale per row (a q8_0 block, or one of a q4_k / q5_k super-block's 8): per pass
 // of 32 weight rows (two groups of 16; a last odd group alone) and chunk of up to 32
 // sub-blocks the weights are unpacked to signed bytes and repacked once into the B layout
 // (one dword = 4 consecutive values of one row; 16 rows side by side), and per panel and
@@ -83,39 +83,6 @@ struct Q8_0Policy {
   }
   static int64_t ActOffset(int) { return 2; }
   static void ActScales(const uint8_t* act, float* scale, float*) { scale[0] = HalfAt(act); }
-};
-
-struct Q4_0Policy : Q8_0Policy {
-  static constexpr int64_t kBlockBytes = sizeof(BlockQ4_0);
-  // Low nibbles are values 0-15, high nibbles 16-31, each minus 8.
-  static void Unpack(const uint8_t* block, int64_t w_row_bytes, __m512i b[][8]) {
-    __m512i q[4];
-    avx512::Transpose16x4(block + 2, w_row_bytes, q);
-    const __m512i nib = _mm512_set1_epi8(0x0F), eight = _mm512_set1_epi8(8);
-    for (int p = 0; p < 4; ++p) {
-      b[0][p] = _mm512_sub_epi8(_mm512_and_si512(q[p], nib), eight);
-      b[0][4 + p] = _mm512_sub_epi8(_mm512_and_si512(_mm512_srli_epi16(q[p], 4), nib), eight);
-    }
-  }
-};
-
-// q4_0 in the kRows16 layout (numeric/rows16.h): `block` is the 16 rows' packed block, whose
-// 4 chunks of 64 bytes already hold the B tile rows' dwords (low nibbles: B rows 0-3, high
-// nibbles: rows 4-7).
-struct Q4_0Rows16Policy : Q8_0Policy {
-  static constexpr int64_t kBlockBytes = sizeof(BlockQ4_0);
-  static constexpr bool kRows16 = true;
-  static void Unpack(const uint8_t* block, int64_t, __m512i b[][8]) {
-    const __m512i nib = _mm512_set1_epi8(0x0F), eight = _mm512_set1_epi8(8);
-    for (int p = 0; p < 4; ++p) {
-      const __m512i q = _mm512_loadu_si512(block + 32 + 64 * p);
-      b[0][p] = _mm512_sub_epi8(_mm512_and_si512(q, nib), eight);
-      b[0][4 + p] = _mm512_sub_epi8(_mm512_and_si512(_mm512_srli_epi16(q, 4), nib), eight);
-    }
-  }
-  static void Scales(const uint8_t* block, int64_t, __m512* scale, __m512*) {
-    scale[0] = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(block)));
-  }
 };
 
 // q8_0 in the kRows16 layout: the 8 chunks of 64 bytes are the B tile rows as they are.
@@ -451,26 +418,11 @@ void GemmQ8_0Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
                         cols, GemmQ8_0Avx512);
 }
 
-void GemmQ4_0Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
-                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
-                 int64_t cols) {
-  GemmQ8Amx<Q4_0Policy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows,
-                        cols, GemmQ4_0Avx512);
-}
-
 void GemmQ8_0Rows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                        int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                        int64_t cols) {
   GemmQ8Amx<Q8_0Rows16Policy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
                               num_rows, cols, GemmQ8_0Rows16Avx512);
-}
-
-void GemmQ4_0Rows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
-                       int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
-                       int64_t cols) {
-  // num_rows is a multiple of 16: no rows are left for `rest`.
-  GemmQ8Amx<Q4_0Rows16Policy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
-                              num_rows, cols, GemmQ4_0Rows16Avx512);
 }
 
 void GemmQ4_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,

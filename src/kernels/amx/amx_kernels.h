@@ -32,6 +32,16 @@ void GemmQ4_0Rows16Bf16Amx(const void* w, int64_t w_row_bytes, const void* xa,
                            int64_t out_stride, int64_t num_rows,
                            int64_t cols);  // the kRows16 layout
 
+// q4_k weights with bf16 activations, the same way: each super-block dequantized as
+// numeric's DequantizeQ4_K does (d·sc·q − dmin·m, one rounding) and rounded to bf16.
+void GemmQ4_KBf16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                     int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                     int64_t cols);
+void GemmQ4_KRows16Bf16Amx(const void* w, int64_t w_row_bytes, const void* xa,
+                           int64_t xa_row_bytes, int64_t num_tokens, float* out,
+                           int64_t out_stride, int64_t num_rows,
+                           int64_t cols);  // the kRows16 layout
+
 // Prefill gemm for q8_0 weights with q8_0 activations (the AVX-512 converter's
 // bytes) on AMX int8 tiles: exact integer block dots (tdpbssd), scaled in f32 per block
 // as the reference does, so results match it up to float summation order. Rows past the
@@ -43,14 +53,6 @@ void GemmQ8_0Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
 void GemmQ8_0Rows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                        int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                        int64_t cols);
-// q4_k / q5_k weights with q8_k activations: the same tiles per sub-block of 32, the mins from
-// the activations' bsums.
-void GemmQ4_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
-                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
-                 int64_t cols);
-void GemmQ4_KRows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
-                       int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
-                       int64_t cols);  // the kRows16 layout
 // q6_k weights with q8_k activations: each int8 scale folded into the weights in the integer
 // domain (exact hi / lo byte pairs), so the tiles' int32 dots run over whole super-blocks.
 void GemmQ6_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
@@ -59,6 +61,8 @@ void GemmQ6_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
 void GemmQ6_KRows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                        int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                        int64_t cols);  // the kRows16 layout
+// q5_k weights with q8_k activations: the same tiles per sub-block of 32, the mins from the
+// activations' bsums.
 void GemmQ5_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                  int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                  int64_t cols);

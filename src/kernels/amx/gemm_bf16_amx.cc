@@ -5,13 +5,17 @@
 // 16 × 16 × 32 multiply-adds per instruction, stored straight into out[token, row].
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "base/cpu_features.h"
 #include "kernels/amx/amx_kernels.h"
 #include "kernels/amx/tile_config.h"
+#include "kernels/k_scales.h"
 #include "kernels/avx512/q8_0_act_outer.h"
+#include "kernels/avx512/rows16_q4_k.h"
 #include "kernels/avx512/simd.h"
 #include "numeric/blocks.h"
+#include "numeric/dtype.h"
 #include "numeric/half.h"
 
 namespace cratio::kernels {
@@ -54,10 +58,17 @@ inline __m512i RoundToBf16(__m512i bits) {
 // normal f32 or zero, and bf16 has f32's exponent range).
 // q4_0 weights (row-major or kRows16) are dequantized per block, (q − 8) · d exactly in f32,
 // and rounded to bf16 by the same integer arithmetic.
-enum class WeightKind { kBf16, kF16Integer, kF16Cvtne, kQ4_0, kQ4_0Rows16 };
+// q4_k likewise per super-block, d·sc·q − dmin·m as numeric's dequantizer computes it.
+enum class WeightKind { kBf16, kF16Integer, kF16Cvtne, kQ4_0, kQ4_0Rows16, kQ4_K, kQ4_KRows16 };
 
 constexpr bool IsQ4_0(WeightKind kind) {
   return kind == WeightKind::kQ4_0 || kind == WeightKind::kQ4_0Rows16;
+}
+constexpr bool IsQ4_K(WeightKind kind) {
+  return kind == WeightKind::kQ4_K || kind == WeightKind::kQ4_KRows16;
+}
+constexpr bool IsRows16(WeightKind kind) {
+  return kind == WeightKind::kQ4_0Rows16 || kind == WeightKind::kQ4_KRows16;
 }
 
 // 32 f16 -> 32 bf16, order kept.
@@ -79,29 +90,50 @@ inline __m512i F16ToBf16(__m512i v) {
                             _mm512_cvtepi32_epi16(hi), 1);
 }
 
-// One q4_0 block of 16 rows as the B tile of its 32 columns. Nibble chunk c (lane n: qs
-// bytes 4c .. 4c + 3 of row n) holds values 4c + i in its low nibbles and 16 + 4c + i in
-// its high ones, so its bytes 0-1 / 2-3 give B rows 2c / 2c + 1 (low) and 8 + 2c / 9 + 2c
-// (high); d is the 16 rows' scales.
-inline void Q4_0BlockToBf16(const __m512i chunk[4], __m512 d, uint8_t* out) {
+// Nibble chunk p's 4 values per row (low nibbles, or high ones with `high`) as B rows 2p
+// and 2p + 1 of a 32-value sub-block: value(q) per int32 lane gives the f32 weight.
+template <class Value>
+inline void NibblePairsToBf16(__m512i chunk, bool high, int p, Value&& value, uint8_t* out) {
   const __m512i byte = _mm512_set1_epi32(0xFF), nib = _mm512_set1_epi8(0x0F);
+  const __m512i q = _mm512_and_si512(high ? _mm512_srli_epi16(chunk, 4) : chunk, nib);
+  for (int pair = 0; pair < 2; ++pair) {
+    const __m512i x = _mm512_srli_epi32(q, 16 * pair);
+    const __m512i even = RoundToBf16(_mm512_castps_si512(value(_mm512_and_si512(x, byte))));
+    const __m512i odd =
+        RoundToBf16(_mm512_castps_si512(value(_mm512_and_si512(_mm512_srli_epi32(x, 8), byte))));
+    _mm512_store_si512(reinterpret_cast<__m512i*>(out + 64 * (2 * p + pair)),
+                       _mm512_or_si512(even, _mm512_slli_epi32(odd, 16)));
+  }
+}
+
+// One q4_0 block of 16 rows as the B tile of its 32 columns. Nibble chunk c (lane n: qs
+// bytes 4c .. 4c + 3 of row n) holds values 4c + i in its low nibbles (B rows 2c, 2c + 1)
+// and 16 + 4c + i in its high ones (B rows 8 + 2c, 9 + 2c); d is the 16 rows' scales.
+inline void Q4_0BlockToBf16(const __m512i chunk[4], __m512 d, uint8_t* out) {
   const __m512i eight = _mm512_set1_epi32(8);
-  auto bf16 = [&](__m512i q) {  // int32 lanes (0-15) -> bf16 bits of (q − 8) · d
-    return RoundToBf16(
-        _mm512_castps_si512(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(q, eight)), d)));
+  auto value = [&](__m512i q) {  // (q − 8) · d, exact in f32
+    return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(q, eight)), d);
   };
   for (int c = 0; c < 4; ++c) {
-    const __m512i halves[2] = {_mm512_and_si512(chunk[c], nib),
-                               _mm512_and_si512(_mm512_srli_epi16(chunk[c], 4), nib)};
+    NibblePairsToBf16(chunk[c], false, c, value, out);
+    NibblePairsToBf16(chunk[c], true, c, value, out + 8 * 64);
+  }
+}
+
+// One q4_k super-block of 16 rows as the B tiles of its 8 sub-blocks (dst + j ·
+// dst_step_bytes): qs chunk p of group g (lane n: qs bytes 32g + 4p .. + 3 of row n) holds
+// sub-block 2g's values 4p .. 4p + 3 in its low nibbles and 2g + 1's in its high ones;
+// scale[j] = d · sc_j and min[j] = dmin · m_j per row, both exact in f32, so
+// fmsub(scale, q, min) rounds once, as numeric's d1 · q − m1 does.
+inline void Q4_KBlockToBf16(const __m512i qs[4][8], const __m512 scale[8], const __m512 min[8],
+                            uint8_t* dst, int64_t dst_step_bytes) {
+  for (int g = 0; g < 4; ++g) {
     for (int h = 0; h < 2; ++h) {
-      for (int pair = 0; pair < 2; ++pair) {
-        const __m512i x = _mm512_srli_epi32(halves[h], 16 * pair);
-        const __m512i even = bf16(_mm512_and_si512(x, byte));
-        const __m512i odd = bf16(_mm512_and_si512(_mm512_srli_epi32(x, 8), byte));
-        const int row = 8 * h + 2 * c + pair;
-        _mm512_store_si512(reinterpret_cast<__m512i*>(out + 64 * row),
-                           _mm512_or_si512(even, _mm512_slli_epi32(odd, 16)));
-      }
+      const int j = 2 * g + h;
+      auto value = [&](__m512i q) {
+        return _mm512_fmsub_ps(scale[j], _mm512_cvtepi32_ps(q), min[j]);
+      };
+      for (int p = 0; p < 8; ++p) NibblePairsToBf16(qs[g][p], h == 1, p, value, dst + j * dst_step_bytes);
     }
   }
 }
@@ -132,6 +164,51 @@ void PackRows16(const uint8_t* w, int64_t w_row_bytes, int64_t k0, int steps, ui
     }
     return;
   }
+  if constexpr (IsQ4_K(kKind)) {
+    // Chunks start on super-blocks (kChunkCols is a multiple of 256, and so are cols).
+    for (int s = 0; s < steps; s += 8) {
+      const int64_t b = (k0 / kStepCols + s) / 8;
+      __m512i qs[4][8];
+      __m512 scale[8], min[8];
+      if constexpr (kKind == WeightKind::kQ4_KRows16) {
+        const uint8_t* blk = w + b * 16 * static_cast<int64_t>(sizeof(BlockQ4_K));
+        const __m512 d = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk)));
+        const __m512 dmin =
+            _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 32)));
+        avx512::Q4_KRows16ScalesMins(blk, scale, min);
+        for (int j = 0; j < 8; ++j) {
+          scale[j] = _mm512_mul_ps(d, scale[j]);
+          min[j] = _mm512_mul_ps(dmin, min[j]);
+        }
+        for (int g = 0; g < 4; ++g) {
+          for (int p = 0; p < 8; ++p) qs[g][p] = _mm512_loadu_si512(blk + 256 + 512 * g + 64 * p);
+        }
+      } else {
+        const uint8_t* blk = w + b * static_cast<int64_t>(sizeof(BlockQ4_K));
+        alignas(64) float sc[8][16], mn[8][16];
+        for (int n = 0; n < 16; ++n) {
+          const auto* row = reinterpret_cast<const BlockQ4_K*>(blk + n * w_row_bytes);
+          uint8_t packed[16];
+          UnpackScalesMinsK4(row->scales, packed);
+          const float d = F16ToF32(row->d), dmin = F16ToF32(row->dmin);
+          for (int j = 0; j < 8; ++j) {
+            sc[j][n] = d * static_cast<float>(packed[j]);
+            mn[j][n] = dmin * static_cast<float>(packed[8 + j]);
+          }
+        }
+        for (int j = 0; j < 8; ++j) {
+          scale[j] = _mm512_load_ps(sc[j]);
+          min[j] = _mm512_load_ps(mn[j]);
+        }
+        for (int g = 0; g < 4; ++g) {
+          avx512::Transpose16x4(blk + 16 + 32 * g, w_row_bytes, qs[g]);
+          avx512::Transpose16x4(blk + 32 + 32 * g, w_row_bytes, qs[g] + 4);
+        }
+      }
+      Q4_KBlockToBf16(qs, scale, min, dst + s * dst_step_bytes, dst_step_bytes);
+    }
+    return;
+  }
   for (int s = 0; s < steps; ++s) {
     const uint8_t* p = w + (k0 + int64_t{s} * kStepCols) * 2;
     __m512i d[16];
@@ -146,18 +223,22 @@ void PackRows16(const uint8_t* w, int64_t w_row_bytes, int64_t k0, int steps, ui
   }
 }
 
-// Weight c of a row-major row as the tiles see it.
+// Weights [c0, c1) of a row-major row as the tiles see them (quantized rows: whole blocks).
 template <WeightKind kKind>
-float WeightAsBf16(const uint8_t* row, int64_t c) {
-  if constexpr (IsQ4_0(kKind)) {
-    const auto* blk = reinterpret_cast<const BlockQ4_0*>(row) + c / kQK4_0;
-    const int i = static_cast<int>(c % kQK4_0);
-    const int q = i < 16 ? blk->qs[i] & 0x0F : blk->qs[i - 16] >> 4;
-    return Bf16ToF32(F32ToBf16(static_cast<float>(q - 8) * F16ToF32(blk->d)));
+void RowAsBf16(const uint8_t* row, int64_t c0, int64_t c1, float* out) {
+  if constexpr (IsQ4_K(kKind) || IsQ4_0(kKind)) {
+    const DType dtype = IsQ4_K(kKind) ? DType::kQ4_K : DType::kQ4_0;
+    const int64_t block = IsQ4_K(kKind) ? kQK_K : kQK4_0;
+    const int64_t block_bytes = IsQ4_K(kKind) ? sizeof(BlockQ4_K) : sizeof(BlockQ4_0);
+    GetDTypeInfo(dtype).dequantize_row(row + c0 / block * block_bytes, out, c1 - c0);
+    for (int64_t c = 0; c < c1 - c0; ++c) out[c] = Bf16ToF32(F32ToBf16(out[c]));
+  } else {
+    for (int64_t c = c0; c < c1; ++c) {
+      uint16_t h;
+      std::memcpy(&h, row + c * 2, 2);
+      out[c - c0] = kKind != WeightKind::kBf16 ? Bf16ToF32(F32ToBf16(F16ToF32(h))) : Bf16ToF32(h);
+    }
   }
-  uint16_t h;
-  std::memcpy(&h, row + c * 2, 2);
-  return kKind != WeightKind::kBf16 ? Bf16ToF32(F32ToBf16(F16ToF32(h))) : Bf16ToF32(h);
 }
 
 // out[t, r] (+)= Σ_{c in [c0, c1)} w[r, c] · xa[t, c] in f32, for rows [r0, r1) of
@@ -166,12 +247,13 @@ template <WeightKind kKind>
 void ScalarPart(const uint8_t* w, int64_t w_row_bytes, const uint8_t* xa, int64_t xa_row_bytes,
                 int64_t num_tokens, float* out, int64_t out_stride, int64_t r0, int64_t r1,
                 int64_t c0, int64_t c1, bool accumulate) {
-  for (int64_t t = 0; t < num_tokens; ++t) {
-    const auto* x = reinterpret_cast<const uint16_t*>(xa + t * xa_row_bytes);
-    for (int64_t r = r0; r < r1; ++r) {
-      const uint8_t* row = w + r * w_row_bytes;
+  std::vector<float> wr(static_cast<size_t>(c1 - c0));
+  for (int64_t r = r0; r < r1; ++r) {
+    RowAsBf16<kKind>(w + r * w_row_bytes, c0, c1, wr.data());
+    for (int64_t t = 0; t < num_tokens; ++t) {
+      const auto* x = reinterpret_cast<const uint16_t*>(xa + t * xa_row_bytes);
       float sum = 0.0f;
-      for (int64_t c = c0; c < c1; ++c) sum += WeightAsBf16<kKind>(row, c) * Bf16ToF32(x[c]);
+      for (int64_t c = c0; c < c1; ++c) sum += wr[c - c0] * Bf16ToF32(x[c]);
       float& o = out[t * out_stride + r];
       o = accumulate ? o + sum : sum;
     }
@@ -249,8 +331,8 @@ void GemmAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_
     }
     _tile_release();
   }
-  // kRows16 weights have whole groups and q4_0 whole blocks: no scalar part.
-  if constexpr (kKind != WeightKind::kQ4_0Rows16) {
+  // kRows16 weights have whole groups and quantized ones whole blocks: no scalar part.
+  if constexpr (!IsRows16(kKind)) {
     const bool tiles_ran = tile_cols > 0 && num_tokens > 0;
     // Columns past the last whole step, for the rows the tiles covered.
     if (tile_cols < cols) {
@@ -311,6 +393,20 @@ void GemmQ4_0Rows16Bf16Amx(const void* w, int64_t w_row_bytes, const void* xa,
                            int64_t xa_row_bytes, int64_t num_tokens, float* out,
                            int64_t out_stride, int64_t num_rows, int64_t cols) {
   GemmAmx<WeightKind::kQ4_0Rows16>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
+                                   num_rows, cols);
+}
+
+void GemmQ4_KBf16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                     int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                     int64_t cols) {
+  GemmAmx<WeightKind::kQ4_K>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
+                             num_rows, cols);
+}
+
+void GemmQ4_KRows16Bf16Amx(const void* w, int64_t w_row_bytes, const void* xa,
+                           int64_t xa_row_bytes, int64_t num_tokens, float* out,
+                           int64_t out_stride, int64_t num_rows, int64_t cols) {
+  GemmAmx<WeightKind::kQ4_KRows16>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
                                    num_rows, cols);
 }
 

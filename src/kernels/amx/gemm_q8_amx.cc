@@ -1,13 +1,13 @@
-// q8_0 / q4_k / q5_k prefill gemm on AMX int8 tiles, with the activations the AVX-512
+// q8_0 / q5_k prefill gemm on AMX int8 tiles, with the activations the AVX-512
 // kernels use (q8_0 or q8_k blocks, same bytes). The unit is a sub-block of 32 values with
-// one scale per row (a q8_0 block, or one of a q4_k / q5_k super-block's 8): per pass
+// one scale per row (a q8_0 block, or one of a q5_k super-block's 8): per pass
 // of 32 weight rows (two groups of 16; a last odd group alone) and chunk of up to 32
 // sub-blocks the weights are unpacked to signed bytes and repacked once into the B layout
 // (one dword = 4 consecutive values of one row; 16 rows side by side), and per panel and
 // chunk the activations are copied once into contiguous A tiles. Per 16-token block and
 // sub-block one A tile load feeds two tdpbssd (one per weight group) giving the exact
 // integer dots C[token, row], which AVX-512 scales into f32 accumulators:
-//   acc[t] += f32(C[t]) · w_scale · a_scale[t]  (− w_min · a_min[t] for q4_k's mins).
+//   acc[t] += f32(C[t]) · w_scale · a_scale[t]  (− w_min · a_min[t] for q5_k's mins).
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -18,7 +18,6 @@
 #include "kernels/amx/tile_config.h"
 #include "kernels/avx512/avx512_kernels.h"
 #include "kernels/avx512/q8_0_act_outer.h"
-#include "kernels/avx512/rows16_q4_k.h"
 #include "kernels/avx512/simd.h"
 #include "kernels/k_scales.h"
 #include "numeric/blocks.h"
@@ -153,33 +152,6 @@ struct Q4_KPolicy {
     for (int j = 0; j < 8; ++j) {
       scale[j] = d;
       min[j] = d * static_cast<float>(bsums[2 * j] + bsums[2 * j + 1]);
-    }
-  }
-};
-
-// q4_k in the kRows16 layout: qs bytes 32j .. 32j + 31 of the 16 rows are 8 chunks of 64
-// bytes at 256 + 512j, the B tile dwords of sub-blocks 2j (low nibbles) and 2j + 1 (high).
-struct Q4_KRows16Policy : Q4_KPolicy {
-  static constexpr bool kRows16 = true;
-  static void Unpack(const uint8_t* block, int64_t, __m512i b[][8]) {
-    const __m512i nib = _mm512_set1_epi8(0x0F);
-    for (int g = 0; g < 4; ++g) {
-      for (int p = 0; p < 8; ++p) {
-        const __m512i q = _mm512_loadu_si512(block + 256 + 512 * g + 64 * p);
-        b[2 * g][p] = _mm512_and_si512(q, nib);
-        b[2 * g + 1][p] = _mm512_and_si512(_mm512_srli_epi16(q, 4), nib);
-      }
-    }
-  }
-  static void Scales(const uint8_t* block, int64_t, __m512* scale, __m512* min) {
-    const __m512 d = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(block)));
-    const __m512 dmin =
-        _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 32)));
-    __m512 sc[8], mn[8];
-    avx512::Q4_KRows16ScalesMins(block, sc, mn);
-    for (int j = 0; j < 8; ++j) {
-      scale[j] = _mm512_mul_ps(d, sc[j]);
-      min[j] = _mm512_mul_ps(dmin, mn[j]);
     }
   }
 };
@@ -423,20 +395,6 @@ void GemmQ8_0Rows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64
                        int64_t cols) {
   GemmQ8Amx<Q8_0Rows16Policy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
                               num_rows, cols, GemmQ8_0Rows16Avx512);
-}
-
-void GemmQ4_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
-                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
-                 int64_t cols) {
-  GemmQ8Amx<Q4_KPolicy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows,
-                        cols, GemmQ4_KAvx512);
-}
-
-void GemmQ4_KRows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
-                       int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
-                       int64_t cols) {
-  GemmQ8Amx<Q4_KRows16Policy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
-                              num_rows, cols, GemmQ4_KRows16Avx512);
 }
 
 void GemmQ5_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,

@@ -211,7 +211,13 @@ void Q6_KGroup(const uint8_t* group, int64_t num_blocks, const uint8_t* xa, int6
                int64_t out_stride) {
   __m512 acc[kTokens];
   for (int t = 0; t < kTokens; ++t) acc[t] = _mm512_setzero_ps();
-  const __m512i m0f = _mm512_set1_epi8(0x0F), m30 = _mm512_set1_epi8(0x30);
+  const __m512i m0f = _mm512_set1_epi8(0x0F), m3f = _mm512_set1_epi8(0x3F);
+  // Bits 0-3 of each byte from `lo`, bits 4-7 from `hi` (one vpternlogd: m0f ? lo : hi),
+  // then bits 6-7 cleared: the 6-bit value from a nibble and a 2-bit field already shifted
+  // to bits 4-5.
+  auto combine = [&](__m512i lo, __m512i hi) {
+    return _mm512_and_si512(_mm512_ternarylogic_epi32(m0f, lo, hi, 0xCA), m3f);
+  };
   constexpr int64_t kBlock = 16 * sizeof(BlockQ6_K);
   for (int64_t b = 0; b < num_blocks; ++b) {
     const uint8_t* blk = group + b * kBlock;
@@ -220,26 +226,29 @@ void Q6_KGroup(const uint8_t* group, int64_t num_blocks, const uint8_t* xa, int6
     const __m512 d = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk)));
     __m512 dots[kTokens];
     for (int t = 0; t < kTokens; ++t) dots[t] = _mm512_setzero_ps();
-    for (int l = 0; l < kBlock; l += 64) {
-      _mm_prefetch(reinterpret_cast<const char*>(blk + kPrefetchBytes + l), _MM_HINT_T0);
-    }
     for (int h = 0; h < 2; ++h) {
       // Sub-blocks 8h + 2k (p < 4) and 8h + 2k + 1 (p >= 4).
       for (int half16 = 0; half16 < 2; ++half16) {
         __m512i v[4][4];  // [k][chunk]
         for (int c = 0; c < 4; ++c) {
           const int p = 4 * half16 + c;
+          // The block's 53 lines ahead, 4 per step of the 16, not in one burst at the top
+          // (a burst filled the line-fill buffers and stalled on them: half of this
+          // kernel's decode samples sat on the prefetch loop).
+          for (int x = 0; x < 4; ++x) {
+            const int line = 4 * (8 * h + p) + x;
+            if (64 * line < kBlock) {
+              _mm_prefetch(reinterpret_cast<const char*>(blk + kPrefetchBytes + 64 * line),
+                           _MM_HINT_T0);
+            }
+          }
           const __m512i a = _mm512_loadu_si512(ql + 64 * (16 * h + p));
           const __m512i bq = _mm512_loadu_si512(ql + 64 * (16 * h + 8 + p));
           const __m512i hb = _mm512_loadu_si512(qh + 64 * (8 * h + p));
-          v[0][c] = _mm512_or_si512(_mm512_and_si512(a, m0f),
-                                    _mm512_and_si512(_mm512_slli_epi16(hb, 4), m30));
-          v[1][c] = _mm512_or_si512(_mm512_and_si512(bq, m0f),
-                                    _mm512_and_si512(_mm512_slli_epi16(hb, 2), m30));
-          v[2][c] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(a, 4), m0f),
-                                    _mm512_and_si512(hb, m30));
-          v[3][c] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(bq, 4), m0f),
-                                    _mm512_and_si512(_mm512_srli_epi16(hb, 2), m30));
+          v[0][c] = combine(a, _mm512_slli_epi16(hb, 4));
+          v[1][c] = combine(bq, _mm512_slli_epi16(hb, 2));
+          v[2][c] = combine(_mm512_srli_epi16(a, 4), hb);
+          v[3][c] = combine(_mm512_srli_epi16(bq, 4), _mm512_srli_epi16(hb, 2));
         }
         for (int k = 0; k < 4; ++k) {
           const int sub = 8 * h + 2 * k + half16;

@@ -247,35 +247,50 @@ void ModelWeights::PackForKernels(const ModelFile& file) {
     return;
   }
   const KernelTable& table = GetKernelTable();
-  std::unique_ptr<ThreadPool> pool;  // made on the first tensor to pack
-  auto pack = [&](TensorView& v) {
+  std::vector<TensorView*> todo;
+  auto consider = [&](TensorView& v) {
     if (v.data == nullptr || v.layout != WeightLayout::kRows || !Rows16Defined(v.dtype) ||
         table.matmul_for(v.dtype).rows16_gemm == nullptr || v.rows() % kRows16 != 0) {
       return;
     }
-    const int64_t row_bytes = v.row_bytes();
-    AlignedBuffer buf(static_cast<size_t>(v.rows() * row_bytes), AlignedBuffer::kUninitialized);
-    const auto* src = static_cast<const uint8_t*>(v.data);
-    auto* dst = buf.as<uint8_t>();
-    if (pool == nullptr) pool = std::make_unique<ThreadPool>(ThreadPool::DefaultThreadCount());
-    pool->ParallelFor(v.rows() / kRows16, 1, [&](int64_t begin, int64_t end, int) {
-      for (int64_t r = begin * kRows16; r < end * kRows16; r += kRows16) {
-        PackRows16(v.dtype, src + r * row_bytes, row_bytes, v.cols(), dst + r * row_bytes);
-      }
-    });
-    for (const auto& m : file.mappings) m->ReleasePages(v.data, v.rows() * row_bytes);
-    v.data = buf.data();
-    v.layout = WeightLayout::kRows16;
-    packed_.push_back(std::move(buf));
+    todo.push_back(&v);
   };
   for (LayerWeights& lw : layers_) {
     for (LinearWeight* lin : {&lw.attn_q, &lw.attn_k, &lw.attn_v, &lw.attn_output, &lw.ffn_gate,
                               &lw.ffn_up, &lw.ffn_down}) {
-      if (!lin->is_low_rank()) pack(lin->dense);
+      if (!lin->is_low_rank()) consider(lin->dense);
     }
   }
   // A tied output is token_embd, whose rows EmbedToken reads: only a separate one is packed.
-  if (!output_.is_low_rank() && output_.dense.data != token_embd_.data) pack(output_.dense);
+  if (!output_.is_low_rank() && output_.dense.data != token_embd_.data) consider(output_.dense);
+  if (todo.empty()) return;
+  auto slice_bytes = [](const TensorView& v) {
+    const auto n = static_cast<size_t>(v.rows() * v.row_bytes());
+    return (n + AlignedBuffer::kAlignment - 1) / AlignedBuffer::kAlignment *
+           AlignedBuffer::kAlignment;
+  };
+  size_t total = 0;
+  for (const TensorView* v : todo) total += slice_bytes(*v);
+  // Uninitialized: pages are committed as each tensor is packed, while the file's copy of
+  // the one before is dropped, so peak RSS grows by about one tensor.
+  packed_ = AlignedBuffer(total, AlignedBuffer::kUninitialized);
+  ThreadPool pool(ThreadPool::DefaultThreadCount());
+  size_t offset = 0;
+  for (TensorView* v : todo) {
+    const int64_t row_bytes = v->row_bytes();
+    const auto* src = static_cast<const uint8_t*>(v->data);
+    auto* dst = packed_.as<uint8_t>() + offset;
+    pool.ParallelFor(v->rows() / kRows16, 1, [&](int64_t begin, int64_t end, int) {
+      for (int64_t r = begin * kRows16; r < end * kRows16; r += kRows16) {
+        PackRows16(v->dtype, src + r * row_bytes, row_bytes, v->cols(), dst + r * row_bytes);
+      }
+    });
+    for (const auto& m : file.mappings) m->ReleasePages(v->data, v->rows() * row_bytes);
+    v->data = dst;
+    v->layout = WeightLayout::kRows16;
+    offset += slice_bytes(*v);
+  }
+  num_rows16_ = static_cast<int64_t>(todo.size());
 }
 
 int64_t ModelWeights::max_q_dim() const {

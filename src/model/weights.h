@@ -82,11 +82,11 @@ class ModelWeights {
   void EmbedToken(int32_t token, float* out) const;
 
   // Linear weights the loader regrouped into the kRows16 layout (numeric/rows16.h).
-  int64_t num_rows16() const { return static_cast<int64_t>(packed_.size()); }
+  int64_t num_rows16() const { return num_rows16_; }
 
  private:
   // Regroups the dense linear weights whose dtype the process-wide kernel table runs in
-  // the kRows16 layout (unless CRATIO_REPACK=0), into owned buffers, and drops the file's
+  // the kRows16 layout (unless CRATIO_REPACK=0), into one owned arena, and drops the file's
   // resident copy of each.
   void PackForKernels(const ModelFile& file);
 
@@ -96,7 +96,11 @@ class ModelWeights {
   LinearWeight output_;
   std::vector<float> rope_freqs_;
   std::vector<LayerWeights> layers_;
-  std::vector<AlignedBuffer> packed_;
+  // The regrouped weights, 64-byte aligned slices of one buffer: one allocation large
+  // enough for transparent huge pages (AlignedBuffer), which decode streams faster than
+  // 4 KiB pages.
+  AlignedBuffer packed_;
+  int64_t num_rows16_ = 0;
 };
 
 }  // namespace cratio

@@ -13,6 +13,7 @@
 
 #include "base/sha256.h"
 #include "base/timer.h"
+#include "report/sqlite_statement.h"
 
 namespace cratio::report {
 namespace {
@@ -44,55 +45,11 @@ CREATE TABLE IF NOT EXISTS variants (
   PRIMARY KEY (run_id, name));
 )";
 
-// A prepared statement, finalized on scope exit.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-  ~Stmt() { sqlite3_finalize(s_); }
-  Stmt(const Stmt&) = delete;
-  bool ok() const { return rc_ == SQLITE_OK; }
-  void Text(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  void Int(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
-  void Real(int i, double v) {
-    if (std::isfinite(v)) sqlite3_bind_double(s_, i, v);
-    else sqlite3_bind_null(s_, i);
-  }
-  int Step() { return sqlite3_step(s_); }
-  std::string ColText(int i) {
-    const unsigned char* t = sqlite3_column_text(s_, i);
-    return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
-  }
-  int64_t ColInt(int i) { return sqlite3_column_int64(s_, i); }
-  double ColReal(int i) {
-    return sqlite3_column_type(s_, i) == SQLITE_NULL ? compare::kNaN : sqlite3_column_double(s_, i);
-  }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-  int rc_ = SQLITE_ERROR;
-};
-
-// Opens `path` with sqlite3_open_v2 `flags` and a 5 s busy timeout; IoError naming the
-// file when that fails. The caller owns the handle.
-Result<sqlite3*> OpenSqlite(const std::string& path, int flags) {
-  sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
-  if (rc != SQLITE_OK) {
-    const std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    sqlite3_close(db);
-    return IoError("results store '{}': cannot open: {}", path, msg);
-  }
-  sqlite3_busy_timeout(db, 5000);
-  return db;
-}
-
 }  // namespace
 
 Result<ResultsStore> ResultsStore::Open(const std::string& path) {
   CRATIO_ASSIGN_OR_RETURN(sqlite3* const db,
-                          OpenSqlite(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+                          OpenSqlite(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, ""));
   ResultsStore store(db, path);
   auto classify = [&](const Status& st) {
     return st.message().find("file is not a database") != std::string::npos
@@ -102,13 +59,13 @@ Result<ResultsStore> ResultsStore::Open(const std::string& path) {
   if (Status b = store.Exec("BEGIN IMMEDIATE"); !b.ok()) return classify(b);
   Status s = store.Exec(kSchemaSql);
   if (s.ok()) {
-    Stmt ins(db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?1)");
+    SqlStatement ins(db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?1)");
     ins.Text(1, std::to_string(kStoreSchemaVersion));
     if (!ins.ok() || ins.Step() != SQLITE_DONE) s = store.Error("writing the schema version");
   }
   std::string version;
   if (s.ok()) {
-    Stmt q(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+    SqlStatement q(db, "SELECT value FROM meta WHERE key = 'schema_version'");
     if (q.ok() && q.Step() == SQLITE_ROW) version = q.ColText(0);
   }
   if (!s.ok()) {
@@ -127,22 +84,24 @@ Result<ResultsStore> ResultsStore::Open(const std::string& path) {
 Result<ResultsStore> ResultsStore::OpenExisting(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    return InvalidInput("results store '{}': no such file (runs are stored by `cratio eval` "
-                        "and `cratio report RESULT.json --db`)",
-                        path);
+    return InvalidInput(
+        "results store '{}': no such file (runs are stored by `cratio eval` "
+        "and `cratio report RESULT.json --db`)",
+        path);
   }
-  CRATIO_ASSIGN_OR_RETURN(sqlite3* const db, OpenSqlite(path, SQLITE_OPEN_READONLY));
+  CRATIO_ASSIGN_OR_RETURN(sqlite3* const db, OpenSqlite(path, SQLITE_OPEN_READONLY, ""));
   ResultsStore store(db, path);
-  Stmt q(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+  SqlStatement q(db, "SELECT value FROM meta WHERE key = 'schema_version'");
   if (!q.ok()) {
     const std::string msg = sqlite3_errmsg(db);
     if (msg.find("not a database") != std::string::npos) {
       return InvalidInput("results store '{}': not a SQLite database", path);
     }
     if (msg.find("no such table") != std::string::npos) {
-      return InvalidInput("results store '{}': a SQLite database but not a cratio results "
-                          "store (no table 'meta')",
-                          path);
+      return InvalidInput(
+          "results store '{}': a SQLite database but not a cratio results "
+          "store (no table 'meta')",
+          path);
     }
     return store.Error("reading the schema version");
   }
@@ -183,7 +142,7 @@ Result<int64_t> ResultsStore::Append(const EvalResult& r) {
     return s;
   };
   {
-    Stmt q(db_, "SELECT run_id FROM runs WHERE result_sha256 = ?1");
+    SqlStatement q(db_, "SELECT run_id FROM runs WHERE result_sha256 = ?1");
     q.Text(1, digest);
     if (q.ok() && q.Step() == SQLITE_ROW) {
       const int64_t id = q.ColInt(0);
@@ -191,10 +150,11 @@ Result<int64_t> ResultsStore::Append(const EvalResult& r) {
       return id;
     }
   }
-  Stmt run(db_,
-           "INSERT INTO runs (stored_at_utc, result_schema, started_at_utc, base_name, "
-           "base_sha256, env_fingerprint, best_variant, num_variants, result_sha256, result_json) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  SqlStatement run(
+      db_,
+      "INSERT INTO runs (stored_at_utc, result_schema, started_at_utc, base_name, "
+      "base_sha256, env_fingerprint, best_variant, num_variants, result_sha256, result_json) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!run.ok()) return fail(Error("preparing the run row"));
   run.Text(1, UtcNowIso8601());
   run.Text(2, r.schema);
@@ -209,9 +169,10 @@ Result<int64_t> ResultsStore::Append(const EvalResult& r) {
   if (run.Step() != SQLITE_DONE) return fail(Error("appending the run"));
   const int64_t run_id = sqlite3_last_insert_rowid(db_);
   for (const VariantResult& v : r.variants) {
-    Stmt ins(db_,
-             "INSERT INTO variants (run_id, name, recipe, sha256, file_bytes, overall_retention, "
-             "overall_score, passes_all_constraints) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    SqlStatement ins(
+        db_,
+        "INSERT INTO variants (run_id, name, recipe, sha256, file_bytes, overall_retention, "
+        "overall_score, passes_all_constraints) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     if (!ins.ok()) return fail(Error("preparing a variant row"));
     ins.Int(1, run_id);
     ins.Text(2, v.model.name);
@@ -230,10 +191,11 @@ Result<int64_t> ResultsStore::Append(const EvalResult& r) {
 }
 
 Result<std::vector<StoredRun>> ResultsStore::ListRuns(std::string_view base_sha256) {
-  Stmt q(db_,
-         "SELECT run_id, stored_at_utc, started_at_utc, base_name, base_sha256, env_fingerprint, "
-         "best_variant, num_variants, result_sha256 FROM runs WHERE ?1 = '' OR base_sha256 = ?1 "
-         "ORDER BY run_id");
+  SqlStatement q(
+      db_,
+      "SELECT run_id, stored_at_utc, started_at_utc, base_name, base_sha256, env_fingerprint, "
+      "best_variant, num_variants, result_sha256 FROM runs WHERE ?1 = '' OR base_sha256 = ?1 "
+      "ORDER BY run_id");
   if (!q.ok()) return Error("listing runs");
   q.Text(1, base_sha256);
   std::vector<StoredRun> out;
@@ -247,7 +209,7 @@ Result<std::vector<StoredRun>> ResultsStore::ListRuns(std::string_view base_sha2
 }
 
 Result<EvalResult> ResultsStore::LoadRun(int64_t run_id) {
-  Stmt q(db_, "SELECT result_json FROM runs WHERE run_id = ?1");
+  SqlStatement q(db_, "SELECT result_json FROM runs WHERE run_id = ?1");
   if (!q.ok()) return Error("loading a run");
   q.Int(1, run_id);
   if (q.Step() != SQLITE_ROW) {
@@ -257,10 +219,11 @@ Result<EvalResult> ResultsStore::LoadRun(int64_t run_id) {
 }
 
 Result<std::vector<StoredVariant>> ResultsStore::VariantHistory(std::string_view base_sha256) {
-  Stmt q(db_,
-         "SELECT v.run_id, r.started_at_utc, v.name, v.recipe, v.sha256, v.file_bytes, "
-         "v.overall_retention, v.overall_score, v.passes_all_constraints FROM variants v JOIN "
-         "runs r ON r.run_id = v.run_id WHERE r.base_sha256 = ?1 ORDER BY v.run_id, v.rowid");
+  SqlStatement q(
+      db_,
+      "SELECT v.run_id, r.started_at_utc, v.name, v.recipe, v.sha256, v.file_bytes, "
+      "v.overall_retention, v.overall_score, v.passes_all_constraints FROM variants v JOIN "
+      "runs r ON r.run_id = v.run_id WHERE r.base_sha256 = ?1 ORDER BY v.run_id, v.rowid");
   if (!q.ok()) return Error("reading variant history");
   q.Text(1, base_sha256);
   std::vector<StoredVariant> out;
@@ -280,13 +243,14 @@ Result<std::string> ResultsStore::FindBaseSha256(std::string_view given) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
   });
   if (!hex || prefix.size() < 4 || prefix.size() > 64) {
-    return InvalidInput("'{}' is not a SHA-256 prefix (expected 4 to 64 hex digits, "
-                        "found {} characters{})",
-                        prefix, prefix.size(), hex ? "" : " with a non-hex one");
+    return InvalidInput(
+        "'{}' is not a SHA-256 prefix (expected 4 to 64 hex digits, "
+        "found {} characters{})",
+        prefix, prefix.size(), hex ? "" : " with a non-hex one");
   }
-  Stmt q(db_,
-         "SELECT DISTINCT base_sha256 FROM runs WHERE substr(base_sha256, 1, ?2) = ?1 "
-         "ORDER BY base_sha256");
+  SqlStatement q(db_,
+                 "SELECT DISTINCT base_sha256 FROM runs WHERE substr(base_sha256, 1, ?2) = ?1 "
+                 "ORDER BY base_sha256");
   if (!q.ok()) return Error("finding a base model");
   q.Text(1, prefix);
   q.Int(2, static_cast<int64_t>(prefix.size()));
@@ -301,9 +265,10 @@ Result<std::string> ResultsStore::FindBaseSha256(std::string_view given) {
   if (found.size() > 1) {
     std::string list;
     for (const std::string& f : found) list += (list.empty() ? "" : ", ") + f;
-    return InvalidInput("results store '{}': SHA-256 prefix {} matches {} base models ({}); "
-                        "give more digits",
-                        path_, prefix, found.size(), list);
+    return InvalidInput(
+        "results store '{}': SHA-256 prefix {} matches {} base models ({}); "
+        "give more digits",
+        path_, prefix, found.size(), list);
   }
   return found[0];
 }

@@ -207,14 +207,8 @@ Result<LocalScores> ScoreLocally(const ScoreArgs& args, const dist::Communicator
   lo.data = args.data;
   lo.limit = args.limit;
   lo.shots = args.shots;
-  auto task = LoadTask(spec, lo);
-  if (!task.ok()) {
-    if (task.status().code() == StatusCode::kIoError && args.data.empty()) {
-      return task.status().WithPrefix(fmt::format(
-          "task {} (data root '{}': set CRATIO_DATA or pass --data)", spec.name, DataRoot()));
-    }
-    return task.status();
-  }
+  auto task = LoadTaskUnderDataRoot(spec, lo, DataRoot());
+  if (!task.ok()) return task.status();
   LocalScores out;
   out.task = std::make_unique<Task>(std::move(task).value());
   out.options.num_threads = RankThreads(args.threads, comm);

@@ -97,14 +97,8 @@ Result<std::vector<Task>> LoadPlanTasks(const EvalPlan& plan) {
     LoadTaskOptions lo;
     lo.limit = plan.limit;
     lo.shots = plan.shots;
-    auto task = LoadTask(spec, lo);
-    if (!task.ok()) {
-      if (task.status().code() == StatusCode::kIoError) {
-        return task.status().WithPrefix(fmt::format(
-            "task {} (data root '{}': set CRATIO_DATA or pass --data)", spec.name, plan.data_root));
-      }
-      return task.status();
-    }
+    auto task = LoadTaskUnderDataRoot(spec, lo, plan.data_root);
+    if (!task.ok()) return task.status();
     if (task->items.empty()) return InvalidInput("task {}: no items to score", spec.name);
     for (const Task& t : tasks) {
       if (t.spec.name == task->spec.name) {

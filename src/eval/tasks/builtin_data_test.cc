@@ -50,6 +50,30 @@ TEST(BuiltinData, UnknownNameIsAnIoErrorListingTheKnownOnes) {
   EXPECT_NE(m.find("builtin:demo, builtin:demo_task.jsonl"), std::string::npos) << m;
 }
 
+// A task whose data is not under the data root: the IoError says which task, which root
+// and how to point cratio elsewhere; with the data given explicitly it is the reader's own.
+TEST(LoadTaskUnderDataRoot, MissingDataNamesTaskRootAndRemedy) {
+  auto spec = ResolveTaskSpec("hellaswag", kNoDataRoot);
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  auto r = LoadTaskUnderDataRoot(*spec, {}, kNoDataRoot);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kIoError);
+  const std::string& m = r.status().message();
+  EXPECT_NE(m.find("task hellaswag (data root '/nonexistent/cratio-data': set CRATIO_DATA or "
+                   "pass --data)"),
+            std::string::npos)
+      << m;
+  LoadTaskOptions given;
+  given.data = "/nonexistent/elsewhere.jsonl";
+  auto g = LoadTaskUnderDataRoot(*spec, given, kNoDataRoot);
+  ASSERT_FALSE(g.ok());
+  EXPECT_EQ(g.status().code(), StatusCode::kIoError);
+  EXPECT_EQ(g.status().message().find("set CRATIO_DATA"), std::string::npos)
+      << g.status().message();
+  EXPECT_NE(g.status().message().find("/nonexistent/elsewhere.jsonl"), std::string::npos)
+      << g.status().message();
+}
+
 TEST(DemoTask, LoadsFortyEightItemsWithoutADataDirectory) {
   auto spec = ResolveTaskSpec("demo", kNoDataRoot);
   ASSERT_TRUE(spec.ok()) << spec.status().message();

@@ -354,4 +354,14 @@ Result<Task> LoadTask(const TaskSpec& spec_in, const LoadTaskOptions& options) {
   return task;
 }
 
+Result<Task> LoadTaskUnderDataRoot(const TaskSpec& spec, const LoadTaskOptions& options,
+                                   const std::string& data_root) {
+  auto task = LoadTask(spec, options);
+  if (!task.ok() && task.status().code() == StatusCode::kIoError && options.data.empty()) {
+    return task.status().WithPrefix(fmt::format(
+        "task {} (data root '{}': set CRATIO_DATA or pass --data)", spec.name, data_root));
+  }
+  return task;
+}
+
 }  // namespace cratio

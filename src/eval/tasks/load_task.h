@@ -25,6 +25,12 @@ struct LoadTaskOptions {
 // line count differs from the data, too few few-shot examples.
 Result<Task> LoadTask(const TaskSpec& spec, const LoadTaskOptions& options = {});
 
+// LoadTask with the task's data looked for under `data_root` (options.data empty): a file
+// that cannot be read (IoError) comes back prefixed with the task's name, the data root
+// and how to point cratio elsewhere (CRATIO_DATA or --data); other errors as they are.
+Result<Task> LoadTaskUnderDataRoot(const TaskSpec& spec, const LoadTaskOptions& options,
+                                   const std::string& data_root);
+
 // "{name}" placeholders replaced by the record's fields (trimmed unless `trim` is false,
 // as for perplexity documents) — "{subject}" by the slice's display name when the record
 // has no such field; "{{" and "}}" are literal braces. InvalidInput names the record and

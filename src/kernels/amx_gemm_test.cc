@@ -1,7 +1,8 @@
-// The AMX prefill routes: f16 / bf16 / q4_0 weights with bf16 activations against
-// double-precision products of the same bf16-rounded operands and against the scalar
-// reference kernel with f32 (q4_0: q8_0) activations; q8_0 / q4_k / q5_k / q6_k against the
-// reference kernel on the same q8_0 / q8_k activations. Skipped, visibly, where the CPU or OS has no AMX.
+// The AMX prefill routes: f16 / bf16 / q4_0 / q4_k / q5_k weights with bf16 activations
+// against double-precision products of the same bf16-rounded operands and against the
+// scalar reference kernel with its own activations (f32; q8_0 / q8_k for the quantized
+// ones); q8_0 / q6_k against the reference kernel on the same q8_0 / q8_k activations.
+// Skipped, visibly, where the CPU or OS has no AMX.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -41,11 +42,11 @@ MatmulKernel PrefillRoute(DType dtype) {
 }
 
 // Every weight of a rows × cols matrix as the bf16 route sees it: f16 rounded to bf16, bf16
-// as is, q4_0 / q4_k dequantized by numeric's dequantizers, then rounded to bf16.
+// as is, q4_0 / q4_k / q5_k dequantized by numeric's dequantizers, then rounded to bf16.
 std::vector<float> WeightsAsBf16(DType dtype, const std::vector<uint8_t>& w, int64_t rows,
                                  int64_t cols) {
   std::vector<float> out(rows * cols);
-  if (dtype == DType::kQ4_0 || dtype == DType::kQ4_K) {
+  if (dtype != DType::kF16 && dtype != DType::kBF16) {
     const int64_t row_bytes = WeightRowBytes(dtype, cols);
     for (int64_t r = 0; r < rows; ++r) {
       GetDTypeInfo(dtype).dequantize_row(w.data() + r * row_bytes, out.data() + r * cols, cols);
@@ -87,11 +88,11 @@ TEST_P(AmxGemm, MatchesDoubleProductOfBf16Operands) {
   ASSERT_EQ(route.act_dtype, DType::kBF16);
   // 291 / 2080 columns: a scalar tail of 3 / none; 4160: two packed chunks of columns.
   // 13 rows: all scalar; 37: one 32-row group + 5 scalar rows; 48: a group + a 16-row one.
-  // q4_0 (whole blocks only) takes 2080 and 4160; q4_k 768 and 2304 (3 and 9 super-blocks:
-  // one chunk of columns, and two).
+  // q4_0 (whole blocks only) takes 2080 and 4160; q4_k / q5_k 768 and 2304 (3 and 9
+  // super-blocks: one chunk of columns, and two).
   uint32_t seed = 77;
-  const bool q4_k = dtype == DType::kQ4_K;
-  for (int64_t cols : {q4_k ? 768 : 291, q4_k ? 2304 : 2080, q4_k ? 768 : 4160}) {
+  const bool k_quant = dtype == DType::kQ4_K || dtype == DType::kQ5_K;
+  for (int64_t cols : {k_quant ? 768 : 291, k_quant ? 2304 : 2080, k_quant ? 768 : 4160}) {
     if (dtype == DType::kQ4_0 && cols % kQK4_0 != 0) continue;
     for (int64_t rows : {13, 37, 48}) {
       const auto w = RandomWeights(dtype, rows, cols, seed++);
@@ -181,16 +182,15 @@ TEST_P(AmxInt8Gemm, MatchesReferenceKernelOnTheSameActivations) {
   ASSERT_EQ(e.prefill_act_dtype, e.act_dtype);
   const MatmulKernel route = PrefillRoute(dtype);
   const MatmulKernel& ref = KernelTableFor(Isa::kRef).value()->matmul_for(dtype);
-  // 9 blocks: one chunk; 65 blocks: three chunks of 32 sub-blocks (32 + 32 + 1; k-quants: 3
-  // super-blocks = 24 sub-blocks, one chunk; 9 = 72 sub-blocks, 32 + 32 + 8; q6_k's chunks
-  // of 4 super-blocks: 3 and 4 + 4 + 1). 13 rows: all on the
+  // q8_0: 9 blocks, one chunk; 65 blocks, three chunks of 32 (32 + 32 + 1). q6_k: 3
+  // super-blocks, one chunk of 4; 9, three (4 + 4 + 1). 13 rows: all on the
   // AVX-512 rest; 37: one 32-row pass (two groups sharing each A tile) + 5 rows on the rest;
   // 53: a 32-row pass, a lone 16-row group and 5. 21 tokens: one pair of token blocks (16 +
   // 5); 150: eight pairs and a 16 + 6 pair in one panel; 300: a panel of 256, then 44 tokens
   // (a full pair and a 12-token block alone).
   uint32_t seed = 300;
-  const bool k_quant = dtype == DType::kQ5_K || dtype == DType::kQ6_K;
-  for (int64_t cols : {k_quant ? 768 : 288, k_quant ? 2304 : 2080}) {
+  const bool q6_k = dtype == DType::kQ6_K;
+  for (int64_t cols : {q6_k ? 768 : 288, q6_k ? 2304 : 2080}) {
     for (int64_t rows : {13, 37, 53}) {
       const auto w = RandomWeights(dtype, rows, cols, seed++);
       const int64_t wrb = WeightRowBytes(dtype, cols);
@@ -251,13 +251,14 @@ TEST(AmxQ6_K, ExtremeScalesAndValuesAreExact) {
 }
 
 INSTANTIATE_TEST_SUITE_P(IntegerWeights, AmxInt8Gemm,
-                         ::testing::Values(DType::kQ8_0, DType::kQ5_K, DType::kQ6_K),
+                         ::testing::Values(DType::kQ8_0, DType::kQ6_K),
                          [](const ::testing::TestParamInfo<DType>& p) {
                            return std::string(DTypeName(p.param));
                          });
 
 INSTANTIATE_TEST_SUITE_P(Bf16Routes, AmxGemm,
-                         ::testing::Values(DType::kF16, DType::kBF16, DType::kQ4_0, DType::kQ4_K),
+                         ::testing::Values(DType::kF16, DType::kBF16, DType::kQ4_0, DType::kQ4_K,
+                                           DType::kQ5_K),
                          [](const ::testing::TestParamInfo<DType>& p) {
                            return std::string(DTypeName(p.param));
                          });

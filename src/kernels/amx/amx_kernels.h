@@ -42,6 +42,11 @@ void GemmQ4_KRows16Bf16Amx(const void* w, int64_t w_row_bytes, const void* xa,
                            int64_t out_stride, int64_t num_rows,
                            int64_t cols);  // the kRows16 layout
 
+// q5_k (row-major), the same way as q4_k with the fifth bits.
+void GemmQ5_KBf16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                     int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                     int64_t cols);
+
 // Prefill gemm for q8_0 weights with q8_0 activations (the AVX-512 converter's
 // bytes) on AMX int8 tiles: exact integer block dots (tdpbssd), scaled in f32 per block
 // as the reference does, so results match it up to float summation order. Rows past the
@@ -61,10 +66,5 @@ void GemmQ6_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_
 void GemmQ6_KRows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
                        int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
                        int64_t cols);  // the kRows16 layout
-// q5_k weights with q8_k activations: the same tiles per sub-block of 32, the mins from the
-// activations' bsums.
-void GemmQ5_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
-                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
-                 int64_t cols);
 
 }  // namespace cratio::kernels

@@ -1,9 +1,9 @@
-// The AMX prefill routes added to the AVX-512 table: f16 / bf16 / q4_0 / q4_k weights with
-// bf16 activations on bf16 tiles; q8_0 / q5_k / q6_k weights with q8_0 / q8_k activations
-// on int8 tiles. Decode (fewer tokens) keeps the AVX-512 kernels, whose speed is set by
+// The AMX prefill routes added to the AVX-512 table: f16 / bf16 / q4_0 / q4_k / q5_k
+// weights with bf16 activations on bf16 tiles; q8_0 / q6_k weights with q8_0 / q8_k
+// activations on int8 tiles. Decode (fewer tokens) keeps the AVX-512 kernels, whose speed is set by
 // memory bandwidth, not arithmetic.
 //
-// q4_0 and q4_k take the bf16 tiles although their values are small integers: a float scale
+// q4_0, q4_k and q5_k take the bf16 tiles although their values are small integers: a float scale
 // per 32 values makes the int8 route convert and scale a C tile per 32 values (a 1 KiB tile
 // store and reload per 16 × 16 × 32 products, which bounded it), while bf16 tiles
 // accumulate in f32 across whole rows. Their weights dequantize in f32 as numeric does and
@@ -37,7 +37,8 @@ void AddAmxKernels(KernelTable& table) {
       {DType::kF16, GemmF16Amx},
       {DType::kBF16, GemmBf16Amx},
       {DType::kQ4_0, GemmQ4_0Bf16Amx},
-      {DType::kQ4_K, GemmQ4_KBf16Amx}};
+      {DType::kQ4_K, GemmQ4_KBf16Amx},
+      {DType::kQ5_K, GemmQ5_KBf16Amx}};
   for (const auto& [dtype, gemm] : bf16_routes) {
     MatmulKernel& k = table.matmul[static_cast<int>(dtype)];
     k.prefill_act_dtype = DType::kBF16;
@@ -48,7 +49,6 @@ void AddAmxKernels(KernelTable& table) {
   }
   // Integer types keep their q8_0 / q8_k activations (same converter, same bytes).
   const std::pair<DType, GemmFn> int8_routes[] = {{DType::kQ8_0, GemmQ8_0Amx},
-                                                  {DType::kQ5_K, GemmQ5_KAmx},
                                                   {DType::kQ6_K, GemmQ6_KAmx}};
   for (const auto& [dtype, gemm] : int8_routes) {
     MatmulKernel& k = table.matmul[static_cast<int>(dtype)];

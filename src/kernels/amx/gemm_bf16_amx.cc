@@ -4,7 +4,9 @@
 // block of bf16 activations is one A tile: C[16 tokens, 16 rows] += A · B by tdpbf16ps,
 // 16 × 16 × 32 multiply-adds per instruction, stored straight into out[token, row].
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "base/cpu_features.h"
@@ -58,14 +60,19 @@ inline __m512i RoundToBf16(__m512i bits) {
 // normal f32 or zero, and bf16 has f32's exponent range).
 // q4_0 weights (row-major or kRows16) are dequantized per block, (q − 8) · d exactly in f32,
 // and rounded to bf16 by the same integer arithmetic.
-// q4_k likewise per super-block, d·sc·q − dmin·m as numeric's dequantizer computes it.
-enum class WeightKind { kBf16, kF16Integer, kF16Cvtne, kQ4_0, kQ4_0Rows16, kQ4_K, kQ4_KRows16 };
+// q4_k / q5_k likewise per super-block, d·sc·q − dmin·m as numeric's dequantizers compute
+// it.
+enum class WeightKind {
+  kBf16, kF16Integer, kF16Cvtne, kQ4_0, kQ4_0Rows16, kQ4_K, kQ4_KRows16, kQ5_K
+};
 
 constexpr bool IsQ4_0(WeightKind kind) {
   return kind == WeightKind::kQ4_0 || kind == WeightKind::kQ4_0Rows16;
 }
-constexpr bool IsQ4_K(WeightKind kind) {
-  return kind == WeightKind::kQ4_K || kind == WeightKind::kQ4_KRows16;
+// The k-quants with 6-bit scales and mins per 32 values.
+constexpr bool IsKQuant(WeightKind kind) {
+  return kind == WeightKind::kQ4_K || kind == WeightKind::kQ4_KRows16 ||
+         kind == WeightKind::kQ5_K;
 }
 constexpr bool IsRows16(WeightKind kind) {
   return kind == WeightKind::kQ4_0Rows16 || kind == WeightKind::kQ4_KRows16;
@@ -90,12 +97,16 @@ inline __m512i F16ToBf16(__m512i v) {
                             _mm512_cvtepi32_epi16(hi), 1);
 }
 
-// Nibble chunk p's 4 values per row (low nibbles, or high ones with `high`) as B rows 2p
+// The low (or, with `high`, the high) nibble of every byte.
+inline __m512i Nibbles(__m512i chunk, bool high) {
+  return _mm512_and_si512(high ? _mm512_srli_epi16(chunk, 4) : chunk, _mm512_set1_epi8(0x0F));
+}
+
+// Byte chunk p's 4 values per row (one small integer per byte, lane n: row n) as B rows 2p
 // and 2p + 1 of a 32-value sub-block: value(q) per int32 lane gives the f32 weight.
 template <class Value>
-inline void NibblePairsToBf16(__m512i chunk, bool high, int p, Value&& value, uint8_t* out) {
-  const __m512i byte = _mm512_set1_epi32(0xFF), nib = _mm512_set1_epi8(0x0F);
-  const __m512i q = _mm512_and_si512(high ? _mm512_srli_epi16(chunk, 4) : chunk, nib);
+inline void BytePairsToBf16(__m512i q, int p, Value&& value, uint8_t* out) {
+  const __m512i byte = _mm512_set1_epi32(0xFF);
   for (int pair = 0; pair < 2; ++pair) {
     const __m512i x = _mm512_srli_epi32(q, 16 * pair);
     const __m512i even = RoundToBf16(_mm512_castps_si512(value(_mm512_and_si512(x, byte))));
@@ -115,25 +126,36 @@ inline void Q4_0BlockToBf16(const __m512i chunk[4], __m512 d, uint8_t* out) {
     return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(q, eight)), d);
   };
   for (int c = 0; c < 4; ++c) {
-    NibblePairsToBf16(chunk[c], false, c, value, out);
-    NibblePairsToBf16(chunk[c], true, c, value, out + 8 * 64);
+    BytePairsToBf16(Nibbles(chunk[c], false), c, value, out);
+    BytePairsToBf16(Nibbles(chunk[c], true), c, value, out + 8 * 64);
   }
 }
 
-// One q4_k super-block of 16 rows as the B tiles of its 8 sub-blocks (dst + j ·
+// One q4_k / q5_k super-block of 16 rows as the B tiles of its 8 sub-blocks (dst + j ·
 // dst_step_bytes): qs chunk p of group g (lane n: qs bytes 32g + 4p .. + 3 of row n) holds
 // sub-block 2g's values 4p .. 4p + 3 in its low nibbles and 2g + 1's in its high ones;
+// q5_k's qh chunk p (the same 4 positions) holds sub-block j's fifth bit at bit j.
 // scale[j] = d · sc_j and min[j] = dmin · m_j per row, both exact in f32, so
 // fmsub(scale, q, min) rounds once, as numeric's d1 · q − m1 does.
-inline void Q4_KBlockToBf16(const __m512i qs[4][8], const __m512 scale[8], const __m512 min[8],
-                            uint8_t* dst, int64_t dst_step_bytes) {
+inline void KQuantBlockToBf16(const __m512i qs[4][8], const __m512i* qh, const __m512 scale[8],
+                              const __m512 min[8], uint8_t* dst, int64_t dst_step_bytes) {
+  const __m512i one = _mm512_set1_epi8(1);
   for (int g = 0; g < 4; ++g) {
     for (int h = 0; h < 2; ++h) {
       const int j = 2 * g + h;
       auto value = [&](__m512i q) {
         return _mm512_fmsub_ps(scale[j], _mm512_cvtepi32_ps(q), min[j]);
       };
-      for (int p = 0; p < 8; ++p) NibblePairsToBf16(qs[g][p], h == 1, p, value, dst + j * dst_step_bytes);
+      for (int p = 0; p < 8; ++p) {
+        __m512i q = Nibbles(qs[g][p], h == 1);
+        if (qh != nullptr) {
+          // Bit j of each byte to bit 4 (a 16-bit shift by j <= 7 keeps each byte's own bit
+          // at bit 0 after the mask).
+          const __m512i bit = _mm512_and_si512(_mm512_srli_epi16(qh[p], j), one);
+          q = _mm512_or_si512(q, _mm512_slli_epi16(bit, 4));
+        }
+        BytePairsToBf16(q, p, value, dst + j * dst_step_bytes);
+      }
     }
   }
 }
@@ -164,11 +186,13 @@ void PackRows16(const uint8_t* w, int64_t w_row_bytes, int64_t k0, int steps, ui
     }
     return;
   }
-  if constexpr (IsQ4_K(kKind)) {
+  if constexpr (IsKQuant(kKind)) {
     // Chunks start on super-blocks (kChunkCols is a multiple of 256, and so are cols).
+    constexpr bool kQ5 = kKind == WeightKind::kQ5_K;
+    using Block = std::conditional_t<kQ5, BlockQ5_K, BlockQ4_K>;
     for (int s = 0; s < steps; s += 8) {
       const int64_t b = (k0 / kStepCols + s) / 8;
-      __m512i qs[4][8];
+      __m512i qs[4][8], qh[8];
       __m512 scale[8], min[8];
       if constexpr (kKind == WeightKind::kQ4_KRows16) {
         const uint8_t* blk = w + b * 16 * static_cast<int64_t>(sizeof(BlockQ4_K));
@@ -184,10 +208,10 @@ void PackRows16(const uint8_t* w, int64_t w_row_bytes, int64_t k0, int steps, ui
           for (int p = 0; p < 8; ++p) qs[g][p] = _mm512_loadu_si512(blk + 256 + 512 * g + 64 * p);
         }
       } else {
-        const uint8_t* blk = w + b * static_cast<int64_t>(sizeof(BlockQ4_K));
+        const uint8_t* blk = w + b * static_cast<int64_t>(sizeof(Block));
         alignas(64) float sc[8][16], mn[8][16];
         for (int n = 0; n < 16; ++n) {
-          const auto* row = reinterpret_cast<const BlockQ4_K*>(blk + n * w_row_bytes);
+          const auto* row = reinterpret_cast<const Block*>(blk + n * w_row_bytes);
           uint8_t packed[16];
           UnpackScalesMinsK4(row->scales, packed);
           const float d = F16ToF32(row->d), dmin = F16ToF32(row->dmin);
@@ -200,12 +224,18 @@ void PackRows16(const uint8_t* w, int64_t w_row_bytes, int64_t k0, int steps, ui
           scale[j] = _mm512_load_ps(sc[j]);
           min[j] = _mm512_load_ps(mn[j]);
         }
+        const int64_t qs_at = offsetof(Block, qs);
         for (int g = 0; g < 4; ++g) {
-          avx512::Transpose16x4(blk + 16 + 32 * g, w_row_bytes, qs[g]);
-          avx512::Transpose16x4(blk + 32 + 32 * g, w_row_bytes, qs[g] + 4);
+          avx512::Transpose16x4(blk + qs_at + 32 * g, w_row_bytes, qs[g]);
+          avx512::Transpose16x4(blk + qs_at + 16 + 32 * g, w_row_bytes, qs[g] + 4);
+        }
+        if constexpr (kQ5) {
+          avx512::Transpose16x4(blk + offsetof(BlockQ5_K, qh), w_row_bytes, qh);
+          avx512::Transpose16x4(blk + offsetof(BlockQ5_K, qh) + 16, w_row_bytes, qh + 4);
         }
       }
-      Q4_KBlockToBf16(qs, scale, min, dst + s * dst_step_bytes, dst_step_bytes);
+      KQuantBlockToBf16(qs, kQ5 ? qh : nullptr, scale, min, dst + s * dst_step_bytes,
+                        dst_step_bytes);
     }
     return;
   }
@@ -226,10 +256,12 @@ void PackRows16(const uint8_t* w, int64_t w_row_bytes, int64_t k0, int steps, ui
 // Weights [c0, c1) of a row-major row as the tiles see them (quantized rows: whole blocks).
 template <WeightKind kKind>
 void RowAsBf16(const uint8_t* row, int64_t c0, int64_t c1, float* out) {
-  if constexpr (IsQ4_K(kKind) || IsQ4_0(kKind)) {
-    const DType dtype = IsQ4_K(kKind) ? DType::kQ4_K : DType::kQ4_0;
-    const int64_t block = IsQ4_K(kKind) ? kQK_K : kQK4_0;
-    const int64_t block_bytes = IsQ4_K(kKind) ? sizeof(BlockQ4_K) : sizeof(BlockQ4_0);
+  if constexpr (IsKQuant(kKind) || IsQ4_0(kKind)) {
+    const DType dtype = kKind == WeightKind::kQ5_K ? DType::kQ5_K
+                        : IsKQuant(kKind)          ? DType::kQ4_K
+                                                   : DType::kQ4_0;
+    const int64_t block = GetDTypeInfo(dtype).block_size;
+    const int64_t block_bytes = GetDTypeInfo(dtype).block_bytes;
     GetDTypeInfo(dtype).dequantize_row(row + c0 / block * block_bytes, out, c1 - c0);
     for (int64_t c = 0; c < c1 - c0; ++c) out[c] = Bf16ToF32(F32ToBf16(out[c]));
   } else {
@@ -408,6 +440,13 @@ void GemmQ4_KRows16Bf16Amx(const void* w, int64_t w_row_bytes, const void* xa,
                            int64_t out_stride, int64_t num_rows, int64_t cols) {
   GemmAmx<WeightKind::kQ4_KRows16>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
                                    num_rows, cols);
+}
+
+void GemmQ5_KBf16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
+                     int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
+                     int64_t cols) {
+  GemmAmx<WeightKind::kQ5_K>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
+                             num_rows, cols);
 }
 
 }  // namespace cratio::kernels

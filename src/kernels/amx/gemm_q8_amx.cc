@@ -1,13 +1,14 @@
-// q8_0 / q5_k prefill gemm on AMX int8 tiles, with the activations the AVX-512
-// kernels use (q8_0 or q8_k blocks, same bytes). The unit is a sub-block of 32 values with
-// one scale per row (a q8_0 block, or one of a q5_k super-block's 8): per pass
+// q8_0 prefill gemm on AMX int8 tiles, with the activations the AVX-512 kernels use (q8_0
+// blocks, same bytes). The unit is a block of 32 values with one scale per row: per pass
 // of 32 weight rows (two groups of 16; a last odd group alone) and chunk of up to 32
 // sub-blocks the weights are unpacked to signed bytes and repacked once into the B layout
 // (one dword = 4 consecutive values of one row; 16 rows side by side), and per panel and
 // chunk the activations are copied once into contiguous A tiles. Per 16-token block and
 // sub-block one A tile load feeds two tdpbssd (one per weight group) giving the exact
 // integer dots C[token, row], which AVX-512 scales into f32 accumulators:
-//   acc[t] += f32(C[t]) · w_scale · a_scale[t]  (− w_min · a_min[t] for q5_k's mins).
+//   acc[t] += f32(C[t]) · w_scale · a_scale[t].
+// (q4_0 / q4_k / q5_k left this route for bf16 tiles and q6_k for gemm_q6_k_amx.cc: a C tile
+// stored and scaled per 32 values bounds it; see amx_table.cc.)
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -19,7 +20,6 @@
 #include "kernels/avx512/avx512_kernels.h"
 #include "kernels/avx512/q8_0_act_outer.h"
 #include "kernels/avx512/simd.h"
-#include "kernels/k_scales.h"
 #include "numeric/blocks.h"
 #include "numeric/half.h"
 
@@ -62,26 +62,25 @@ inline float HalfAt(const uint8_t* p) {
   return F16ToF32(h);
 }
 
-// A policy P provides, for its weight block of kSubs sub-blocks of 32 values:
-//   kBlockBytes, kSubs, kHasMin, kActBlockBytes (q8_0 or q8_k block),
-//   Unpack(block, w_row_bytes, b[kSubs][8])        B tile rows for 16 rows,
-//   Scales(block, w_row_bytes, scale[kSubs], min[kSubs])  per-row f32 factors,
+// A policy P provides, for its weight block of kSubs sub-blocks of 32 values (q8_0: one):
+//   kBlockBytes, kSubs, kActBlockBytes (the activation block),
+//   Unpack(block, w_row_bytes, b[kSubs][8])     B tile rows for 16 rows,
+//   Scales(block, w_row_bytes, scale[kSubs])    per-row f32 factors,
 //   ActOffset(s)       byte offset of sub-block s's 32 values inside an activation block,
-//   ActScales(act_block, scale[kSubs], min[kSubs])  per-token factors.
+//   ActScales(act_block, scale[kSubs])          per-token factors.
 struct Q8_0Policy {
   static constexpr int64_t kBlockBytes = sizeof(BlockQ8_0);
   static constexpr int kSubs = 1;
-  static constexpr bool kHasMin = false;
   static constexpr int64_t kActBlockBytes = sizeof(BlockQ8_0);
   static void Unpack(const uint8_t* block, int64_t w_row_bytes, __m512i b[][8]) {
     avx512::Transpose16x4(block + 2, w_row_bytes, b[0]);
     avx512::Transpose16x4(block + 18, w_row_bytes, b[0] + 4);
   }
-  static void Scales(const uint8_t* block, int64_t w_row_bytes, __m512* scale, __m512*) {
+  static void Scales(const uint8_t* block, int64_t w_row_bytes, __m512* scale) {
     scale[0] = RowHalves(block, w_row_bytes, 0);
   }
   static int64_t ActOffset(int) { return 2; }
-  static void ActScales(const uint8_t* act, float* scale, float*) { scale[0] = HalfAt(act); }
+  static void ActScales(const uint8_t* act, float* scale) { scale[0] = HalfAt(act); }
 };
 
 // q8_0 in the kRows16 layout: the 8 chunks of 64 bytes are the B tile rows as they are.
@@ -90,7 +89,7 @@ struct Q8_0Rows16Policy : Q8_0Policy {
   static void Unpack(const uint8_t* block, int64_t, __m512i b[][8]) {
     for (int p = 0; p < 8; ++p) b[0][p] = _mm512_loadu_si512(block + 32 + 64 * p);
   }
-  static void Scales(const uint8_t* block, int64_t, __m512* scale, __m512*) {
+  static void Scales(const uint8_t* block, int64_t, __m512* scale) {
     scale[0] = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(block)));
   }
 };
@@ -106,107 +105,26 @@ constexpr bool IsRows16() {
   }
 }
 
-struct Q4_KPolicy {
-  static constexpr int64_t kBlockBytes = sizeof(BlockQ4_K);
-  static constexpr int kSubs = 8;
-  static constexpr bool kHasMin = true;
-  static constexpr int64_t kActBlockBytes = sizeof(BlockQ8_K);
-  // Sub-blocks 2g and 2g + 1 are the low and high nibbles of qs[32g .. 32g + 31].
-  static void Unpack(const uint8_t* block, int64_t w_row_bytes, __m512i b[][8]) {
-    const __m512i nib = _mm512_set1_epi8(0x0F);
-    for (int g = 0; g < 4; ++g) {
-      __m512i q[8];
-      avx512::Transpose16x4(block + 16 + 32 * g, w_row_bytes, q);
-      avx512::Transpose16x4(block + 32 + 32 * g, w_row_bytes, q + 4);
-      for (int p = 0; p < 8; ++p) {
-        b[2 * g][p] = _mm512_and_si512(q[p], nib);
-        b[2 * g + 1][p] = _mm512_and_si512(_mm512_srli_epi16(q[p], 4), nib);
-      }
-    }
-  }
-  // scale_j = d · sc_j, min_j = dmin · m_j per row.
-  static void Scales(const uint8_t* block, int64_t w_row_bytes, __m512* scale, __m512* min) {
-    alignas(64) float sc[8][16], mn[8][16];
-    for (int n = 0; n < 16; ++n) {
-      const uint8_t* row = block + n * w_row_bytes;
-      uint8_t packed[16];
-      UnpackScalesMinsK4(row + 4, packed);
-      const float d = HalfAt(row), dmin = HalfAt(row + 2);
-      for (int j = 0; j < 8; ++j) {
-        sc[j][n] = d * packed[j];
-        mn[j][n] = dmin * packed[8 + j];
-      }
-    }
-    for (int j = 0; j < 8; ++j) {
-      scale[j] = _mm512_load_ps(sc[j]);
-      min[j] = _mm512_load_ps(mn[j]);
-    }
-  }
-  static int64_t ActOffset(int s) { return 4 + 32 * s; }
-  // scale = d_x for every sub-block; min_j = d_x · (sum of the sub-block's 32 values).
-  static void ActScales(const uint8_t* act, float* scale, float* min) {
-    float d;
-    std::memcpy(&d, act, 4);
-    int16_t bsums[16];
-    std::memcpy(bsums, act + 4 + kQK_K, sizeof(bsums));
-    for (int j = 0; j < 8; ++j) {
-      scale[j] = d;
-      min[j] = d * static_cast<float>(bsums[2 * j] + bsums[2 * j + 1]);
-    }
-  }
-};
-
-struct Q5_KPolicy : Q4_KPolicy {
-  static constexpr int64_t kBlockBytes = sizeof(BlockQ5_K);
-  // As q4_k (qs at byte 48); the 5th bit of sub-block s's value l is bit s of qh[l].
-  static void Unpack(const uint8_t* block, int64_t w_row_bytes, __m512i b[][8]) {
-    const __m512i nib = _mm512_set1_epi8(0x0F), bit4 = _mm512_set1_epi8(0x10);
-    __m512i h[8];
-    avx512::Transpose16x4(block + 16, w_row_bytes, h);
-    avx512::Transpose16x4(block + 32, w_row_bytes, h + 4);
-    // Bit s of every byte moved to bit 4 (16-bit shifts by at most 4 keep each byte's own
-    // bit there).
-    auto high_bit = [&](const __m512i v, int s) {
-      const __m512i moved = s <= 4 ? _mm512_slli_epi16(v, 4 - s) : _mm512_srli_epi16(v, s - 4);
-      return _mm512_and_si512(moved, bit4);
-    };
-    for (int g = 0; g < 4; ++g) {
-      __m512i q[8];
-      avx512::Transpose16x4(block + 48 + 32 * g, w_row_bytes, q);
-      avx512::Transpose16x4(block + 64 + 32 * g, w_row_bytes, q + 4);
-      for (int p = 0; p < 8; ++p) {
-        b[2 * g][p] = _mm512_or_si512(_mm512_and_si512(q[p], nib), high_bit(h[p], 2 * g));
-        b[2 * g + 1][p] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(q[p], 4), nib),
-                                          high_bit(h[p], 2 * g + 1));
-      }
-    }
-  }
-};
-
 // One chunk of sub-blocks, repacked for up to two groups of 16 weight rows, and the panel's
 // activation factors.
 struct Chunk {
   alignas(64) uint8_t b[kMaxGroups][kChunkSubs][kBTileBytes];
   alignas(64) float w_scale[kMaxGroups][kChunkSubs][16];
-  alignas(64) float w_min[kMaxGroups][kChunkSubs][16];
   alignas(64) float a_scale[kChunkSubs][kMaxPanelTokens];  // [sub][token]
-  alignas(64) float a_min[kChunkSubs][kMaxPanelTokens];
   int64_t a_offset[kChunkSubs];  // byte offset of each sub-block's values in a token row
   int subs;
 };
 
-// acc[t] += f32(c[t]) · w_scale · a_scale[t] (− w_min · a_min[t]), t < tokens; acc rows of
-// 16 f32 in L1 (four C tiles' accumulators would not fit in the 32 vector registers).
-template <bool kHasMin>
-inline void ScaleInto(const int32_t* c, int tokens, const float* w_scale, const float* w_min,
-                      const float* a_scale, const float* a_min, float* acc) {
+// acc[t] += f32(c[t]) · w_scale · a_scale[t], t < tokens; acc rows of 16 f32 in L1 (four C
+// tiles' accumulators would not fit in the 32 vector registers).
+inline void ScaleInto(const int32_t* c, int tokens, const float* w_scale, const float* a_scale,
+                      float* acc) {
   const __m512 ws = _mm512_load_ps(w_scale);
   for (int t = 0; t < tokens; ++t) {
     const __m512 dots = _mm512_cvtepi32_ps(_mm512_load_si512(c + 16 * t));
-    __m512 a = _mm512_fmadd_ps(dots, _mm512_mul_ps(ws, _mm512_set1_ps(a_scale[t])),
-                               _mm512_load_ps(acc + 16 * t));
-    if (kHasMin) a = _mm512_fnmadd_ps(_mm512_load_ps(w_min), _mm512_set1_ps(a_min[t]), a);
-    _mm512_store_ps(acc + 16 * t, a);
+    _mm512_store_ps(acc + 16 * t,
+                    _mm512_fmadd_ps(dots, _mm512_mul_ps(ws, _mm512_set1_ps(a_scale[t])),
+                                    _mm512_load_ps(acc + 16 * t)));
   }
 }
 
@@ -244,7 +162,7 @@ inline void StoreTiles(int32_t (*c)[16 * 16]) {
 // out[t0 + t, 16 · kGroups rows] (+)= the chunk's sub-blocks for kBlocks token blocks of m[0]
 // and m[1] tokens (the second starting at t0 + 16); a[i] is block i's packed A tiles
 // (sub-block s at a[i] + s · kATileBytes). The tiles are configured for m.
-template <int kBlocks, int kGroups, bool kHasMin>
+template <int kBlocks, int kGroups>
 void TokenPair(const uint8_t* const a[2], const int m[2], int64_t t0, const Chunk& ck, float* out,
                int64_t out_stride, bool accumulate) {
   alignas(64) float acc[2][2][16][16];  // [block][group][token][row]
@@ -264,8 +182,8 @@ void TokenPair(const uint8_t* const a[2], const int m[2], int64_t t0, const Chun
     const int s = pending;
     for (int i = 0; i < kBlocks; ++i) {
       for (int g = 0; g < kGroups; ++g) {
-        ScaleInto<kHasMin>(c[parity ^ 1][2 * i + g], m[i], ck.w_scale[g][s], ck.w_min[g][s],
-                           ck.a_scale[s] + t0 + 16 * i, ck.a_min[s] + t0 + 16 * i, acc[i][g][0]);
+        ScaleInto(c[parity ^ 1][2 * i + g], m[i], ck.w_scale[g][s], ck.a_scale[s] + t0 + 16 * i,
+                  acc[i][g][0]);
       }
     }
   };
@@ -298,16 +216,15 @@ void PackWeights(const uint8_t* wr, int64_t w_row_bytes, int64_t k0, int blocks,
       const int64_t block_stride = IsRows16<P>() ? 16 * P::kBlockBytes : P::kBlockBytes;
       const uint8_t* block = wr + g * 16 * w_row_bytes + (k0 + b) * block_stride;
       __m512i v[P::kSubs][8];
-      __m512 scale[P::kSubs], min[P::kSubs];
+      __m512 scale[P::kSubs];
       P::Unpack(block, w_row_bytes, v);
-      P::Scales(block, w_row_bytes, scale, min);
+      P::Scales(block, w_row_bytes, scale);
       for (int j = 0; j < P::kSubs; ++j) {
         const int s = b * P::kSubs + j;
         for (int p = 0; p < 8; ++p) {
           _mm512_store_si512(reinterpret_cast<__m512i*>(ck.b[g][s] + 64 * p), v[j][p]);
         }
         _mm512_store_ps(ck.w_scale[g][s], scale[j]);
-        if (P::kHasMin) _mm512_store_ps(ck.w_min[g][s], min[j]);
       }
     }
   }
@@ -321,8 +238,7 @@ void GemmQ8Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_ro
                           int64_t, bool);
   // kPairs[blocks - 1][groups - 1].
   static constexpr PairFn kPairs[2][2] = {
-      {&TokenPair<1, 1, P::kHasMin>, &TokenPair<1, 2, P::kHasMin>},
-      {&TokenPair<2, 1, P::kHasMin>, &TokenPair<2, 2, P::kHasMin>}};
+      {&TokenPair<1, 1>, &TokenPair<1, 2>}, {&TokenPair<2, 1>, &TokenPair<2, 2>}};
   constexpr int kBlocksPerChunk = kChunkSubs / P::kSubs;
   const auto* wb = static_cast<const uint8_t*>(w);
   const auto* x = static_cast<const uint8_t*>(xa);
@@ -347,12 +263,9 @@ void GemmQ8Amx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_ro
         const int64_t act_block = (k0 + b) * P::kActBlockBytes;
         for (int j = 0; j < P::kSubs; ++j) ck.a_offset[b * P::kSubs + j] = act_block + P::ActOffset(j);
         for (int64_t t = 0; t < panel; ++t) {
-          float scale[P::kSubs], min[P::kSubs];
-          P::ActScales(xp + t * xa_row_bytes + act_block, scale, min);
-          for (int j = 0; j < P::kSubs; ++j) {
-            ck.a_scale[b * P::kSubs + j][t] = scale[j];
-            if (P::kHasMin) ck.a_min[b * P::kSubs + j][t] = min[j];
-          }
+          float scale[P::kSubs];
+          P::ActScales(xp + t * xa_row_bytes + act_block, scale);
+          for (int j = 0; j < P::kSubs; ++j) ck.a_scale[b * P::kSubs + j][t] = scale[j];
         }
       }
       for (int64_t t = 0; t < panel; ++t) {
@@ -395,13 +308,6 @@ void GemmQ8_0Rows16Amx(const void* w, int64_t w_row_bytes, const void* xa, int64
                        int64_t cols) {
   GemmQ8Amx<Q8_0Rows16Policy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride,
                               num_rows, cols, GemmQ8_0Rows16Avx512);
-}
-
-void GemmQ5_KAmx(const void* w, int64_t w_row_bytes, const void* xa, int64_t xa_row_bytes,
-                 int64_t num_tokens, float* out, int64_t out_stride, int64_t num_rows,
-                 int64_t cols) {
-  GemmQ8Amx<Q5_KPolicy>(w, w_row_bytes, xa, xa_row_bytes, num_tokens, out, out_stride, num_rows,
-                        cols, GemmQ5_KAvx512);
 }
 
 }  // namespace cratio::kernels

@@ -35,7 +35,9 @@ class AlignedBuffer {
     // which run faster on 2 MiB pages than on 4 KiB ones (docs/PERFORMANCE.md). A hint
     // only (THP may be off or memory fragmented); made before the first touch, so that the
     // page faults can take huge pages.
+#ifdef MADV_HUGEPAGE
     if (align == kHugePage) ::madvise(data_, RoundUp(size_bytes, align), MADV_HUGEPAGE);
+#endif
   }
   ~AlignedBuffer() { std::free(data_); }
   AlignedBuffer(AlignedBuffer&& o) noexcept
